@@ -1,0 +1,29 @@
+package dev.beesting.agent.detect;
+
+import java.time.Instant;
+
+/**
+ * One observed open of an armed file, as the kernel reported it.
+ *
+ * @param tokenId the id {@link Detector#arm} returned for the file
+ * @param time when the agent received the event
+ * @param pid thread id of the opener
+ * @param tgid process id of the opener
+ * @param uid real uid of the opener
+ * @param gid real gid of the opener
+ * @param comm the opener's command name (at most 15 characters)
+ * @param tier the tier that saw the open
+ * @param denied whether the open was denied
+ * @param count total opens of this token seen by the kernel so far, exact even when events were rate limited
+ */
+public record AccessEvent(
+        long tokenId,
+        Instant time,
+        int pid,
+        int tgid,
+        int uid,
+        int gid,
+        String comm,
+        Tier tier,
+        boolean denied,
+        long count) {}

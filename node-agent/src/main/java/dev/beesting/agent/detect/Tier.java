@@ -1,0 +1,38 @@
+package dev.beesting.agent.detect;
+
+import java.util.Locale;
+
+/** The detection mechanisms, in the order the agent prefers them. */
+public enum Tier {
+    LSM(true),
+    FENTRY(false),
+    KPROBE(false),
+    SYSCALL(false),
+    FANOTIFY(true);
+
+    private final boolean canBlock;
+
+    Tier(boolean canBlock) {
+        this.canBlock = canBlock;
+    }
+
+    /** Whether this tier can deny an open (the policy's {@code Block} action). */
+    public boolean canBlock() {
+        return canBlock;
+    }
+
+    /** The name users see in flags, JSON lines and HoneytokenNode status. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Tier fromId(String id) {
+        for (Tier tier : values()) {
+            if (tier.id().equals(id)) {
+                return tier;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown detector tier '" + id + "' (expected lsm, fentry, kprobe, syscall or fanotify)");
+    }
+}
