@@ -1,0 +1,35 @@
+package dev.beesting.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Namespaced, in the pod's namespace: one per (pod uid, container, path) whose token was opened. Has no owner
+ * reference, so the evidence outlives the pod.
+ */
+@Group(HoneytokenPolicy.GROUP)
+@Version(HoneytokenPolicy.VERSION)
+@ShortNames("hta")
+@Categories("beesting")
+@AdditionalPrinterColumn(name = "Pod", jsonPath = ".spec.pod.name", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Container",
+        jsonPath = ".spec.container.name",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Process",
+        jsonPath = ".status.process.comm",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Path", jsonPath = ".spec.path", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Count", jsonPath = ".status.count", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Last Seen", jsonPath = ".status.lastSeen", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class HoneytokenAlert extends CustomResource<HoneytokenAlertSpec, HoneytokenAlertStatus> implements Namespaced {}

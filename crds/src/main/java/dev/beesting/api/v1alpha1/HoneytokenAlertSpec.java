@@ -1,0 +1,36 @@
+package dev.beesting.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** What was touched and where; fixed when the alert is created. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HoneytokenAlertSpec {
+    /** Name of the HoneytokenPolicy that planted the token. */
+    @JsonPropertyDescription("Name of the HoneytokenPolicy that planted the token.")
+    public String policy;
+
+    /** Path of the token inside the container. */
+    @JsonPropertyDescription("Path of the token inside the container.")
+    public String path;
+
+    /** The policy's severity. */
+    @JsonPropertyDescription("The policy's severity.")
+    public Severity severity;
+
+    /** Node the container ran on. */
+    @JsonPropertyDescription("Node the container ran on.")
+    public String node;
+
+    /** The pod. */
+    @JsonPropertyDescription("The pod.")
+    public PodRef pod;
+
+    /** The container. */
+    @JsonPropertyDescription("The container.")
+    public ContainerRef container;
+
+    /** Detector tier that saw the access: lsm, fentry, kprobe, syscall or fanotify. */
+    @JsonPropertyDescription("Detector tier that saw the access: lsm, fentry, kprobe, syscall or fanotify.")
+    public String detector;
+}

@@ -1,0 +1,49 @@
+package dev.beesting.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** What a node's agent reports about itself. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HoneytokenNodeStatus {
+    /** Container runtime name and version, for example "containerd 2.1.9". */
+    @JsonPropertyDescription("Container runtime name and version, for example \"containerd 2.1.9\".")
+    public String runtime;
+
+    /** Container runtime name as NRI reports it. */
+    @JsonPropertyDescription("Container runtime name as NRI reports it.")
+    public String runtimeName;
+
+    /** Container runtime version as NRI reports it. */
+    @JsonPropertyDescription("Container runtime version as NRI reports it.")
+    public String runtimeVersion;
+
+    /** Whether the agent is registered with the runtime's NRI socket. */
+    @JsonPropertyDescription("Whether the agent is registered with the runtime's NRI socket.")
+    public Boolean nriConnected;
+
+    /** Detector tier in use: lsm, fentry, kprobe, syscall or fanotify. */
+    @JsonPropertyDescription("Detector tier in use: lsm, fentry, kprobe, syscall or fanotify.")
+    public String detector;
+
+    /** Generation of the node configuration the agent applied. */
+    @JsonPropertyDescription("Generation of the node configuration the agent applied.")
+    public Long configGeneration;
+
+    /** Token files armed on this node. */
+    @JsonPropertyDescription("Token files armed on this node.")
+    public Integer armedTokens;
+
+    /** Tokens that could not be planted (for example a read-only folder in a running container). */
+    @JsonPropertyDescription(
+            "Tokens that could not be planted (for example a read-only folder in a running container).")
+    public Integer failedTokens;
+
+    /** Agent version. */
+    @JsonPropertyDescription("Agent version.")
+    public String agentVersion;
+
+    /** Last time the agent reported (RFC 3339). */
+    @JsonPropertyDescription("Last time the agent reported (RFC 3339).")
+    public String lastHeartbeat;
+}

@@ -1,0 +1,40 @@
+package dev.beesting.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed of a policy. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HoneytokenPolicyStatus {
+    /** The policy generation this status describes. */
+    @JsonPropertyDescription("The policy generation this status describes.")
+    public Long observedGeneration;
+
+    /** Accepted (valid and compiled into the node configuration) and Ready (every node runs it). */
+    @JsonPropertyDescription(
+            "Accepted (valid and compiled into the node configuration) and Ready (every node runs it).")
+    public List<Condition> conditions = new ArrayList<>();
+
+    /** How many namespaces the namespace selector matches. */
+    @JsonPropertyDescription("How many namespaces the namespace selector matches.")
+    public Integer matchedNamespaces;
+
+    /** Nodes whose agent applied a configuration containing this policy's generation. */
+    @JsonPropertyDescription("Nodes whose agent applied a configuration containing this policy's generation.")
+    public Integer nodesReady;
+
+    /** Nodes running an agent. */
+    @JsonPropertyDescription("Nodes running an agent.")
+    public Integer nodesTotal;
+
+    /** nodesReady/nodesTotal, for display. */
+    @JsonPropertyDescription("nodesReady/nodesTotal, for display.")
+    public String nodes;
+
+    /** How many HoneytokenAlerts this policy has raised. */
+    @JsonPropertyDescription("How many HoneytokenAlerts this policy has raised.")
+    public Long alerts;
+}

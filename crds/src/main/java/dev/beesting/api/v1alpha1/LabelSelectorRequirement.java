@@ -1,0 +1,44 @@
+package dev.beesting.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.beesting.api.v1alpha1.validation.PolicyRules;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** One expression of a label selector, as in Kubernetes' {@code matchExpressions}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0)"
+                + " : (!has(self.values) || size(self.values) == 0)",
+        message = PolicyRules.OPERATOR_VALUES)
+public class LabelSelectorRequirement {
+    /** The label key the selector applies to. */
+    @Required
+    @Size(max = 317)
+    @ValidationRule(value = LabelSelector.KEY_RULE, message = PolicyRules.LABEL_KEY)
+    @JsonPropertyDescription("The label key the selector applies to.")
+    public String key;
+
+    /** One of In, NotIn, Exists, DoesNotExist. */
+    @Required
+    @ValidationRule(value = "self in ['In', 'NotIn', 'Exists', 'DoesNotExist']", message = PolicyRules.OPERATOR)
+    @JsonPropertyDescription("One of In, NotIn, Exists, DoesNotExist.")
+    public String operator;
+
+    /** Values for In and NotIn; empty for Exists and DoesNotExist. */
+    @Size(max = 64)
+    @ValidationRule(value = LabelSelector.VALUES_RULE, message = PolicyRules.LABEL_VALUE_LIST)
+    @JsonPropertyDescription("Values for In and NotIn; empty for Exists and DoesNotExist.")
+    public List<String> values;
+
+    public LabelSelectorRequirement() {}
+
+    public LabelSelectorRequirement(String key, String operator, List<String> values) {
+        this.key = key;
+        this.operator = operator;
+        this.values = values;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.beesting.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.beesting.api.v1alpha1.validation.PolicyRules;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** One bait file planted into every matching container. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TokenSpec {
+    /** Absolute path of the file inside the container; not under /proc, /sys or /dev, no '..' segment. */
+    @Required
+    @Size(max = 4096)
+    @ValidationRule(value = "size(self) <= 4096", message = PolicyRules.PATH_TOO_LONG)
+    @ValidationRule(value = "self.startsWith('/')", message = PolicyRules.PATH_ABSOLUTE)
+    @ValidationRule(value = "!self.endsWith('/')", message = PolicyRules.PATH_NOT_DIRECTORY)
+    @ValidationRule(value = "!self.split('/').exists(s, s == '..')", message = PolicyRules.PATH_NO_DOTDOT)
+    @ValidationRule(
+            value = "!['/proc', '/sys', '/dev'].exists(p, self == p || self.startsWith(p + '/'))",
+            message = PolicyRules.PATH_NOT_KERNEL)
+    @JsonPropertyDescription(
+            "Absolute path of the file inside the container; not under /proc, /sys or /dev, no '..' segment.")
+    public String path;
+
+    /** What the file contains. */
+    @Required
+    @JsonPropertyDescription("What the file contains.")
+    public TokenContent content;
+
+    /** File mode as an octal string between 0400 and 0777; default 0444. */
+    @Default("0444")
+    @ValidationRule(value = "self.matches('^0[4-7][0-7][0-7]$')", message = PolicyRules.MODE_OCTAL)
+    @JsonPropertyDescription("File mode as an octal string between 0400 and 0777; default 0444.")
+    public String mode;
+
+    public TokenSpec() {}
+
+    public TokenSpec(String path, TokenContent content) {
+        this.path = path;
+        this.content = content;
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Regenerates the CRD YAML under crds/ from the Java model (crds/src/main/java). Commit the result.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib/env.sh
+beesting::java_home
+./mvnw -B -q -ntp -pl crds process-classes
+cp crds/target/generated-crds/*.yml crds/
+echo "updated: $(cd crds && ls ./*.yml | tr '\n' ' ')"
