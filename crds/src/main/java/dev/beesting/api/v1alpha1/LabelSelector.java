@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A standard Kubernetes label selector; an empty selector matches everything. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,5 +39,17 @@ public class LabelSelector {
     public LabelSelector(Map<String, String> matchLabels, List<LabelSelectorRequirement> matchExpressions) {
         this.matchLabels = matchLabels;
         this.matchExpressions = matchExpressions;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelSelector that
+                && Objects.equals(matchLabels, that.matchLabels)
+                && Objects.equals(matchExpressions, that.matchExpressions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(matchLabels, matchExpressions);
     }
 }

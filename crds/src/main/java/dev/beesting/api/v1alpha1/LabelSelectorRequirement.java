@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Objects;
 
 /** One expression of a label selector, as in Kubernetes' {@code matchExpressions}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,5 +41,18 @@ public class LabelSelectorRequirement {
         this.key = key;
         this.operator = operator;
         this.values = values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelSelectorRequirement that
+                && Objects.equals(key, that.key)
+                && Objects.equals(operator, that.operator)
+                && Objects.equals(values, that.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, operator, values);
     }
 }
