@@ -1,0 +1,118 @@
+package dev.beesting.agent.tokens;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders token templates: {@code {{name}}} or {@code {{name N}}} placeholders are replaced by fake credentials or
+ * by facts about the container. Within one {@link Rendering} a named credential keeps its value, so the access key
+ * id in {@code ~/.aws/credentials} and in another token file of the same container agree.
+ */
+public final class TemplateRenderer {
+    /** The placeholders a template may use, for error messages and documentation. */
+    public static final String KNOWN = "awsAccessKeyId, awsSecretAccessKey, githubToken, jwt, kubeconfig, uuid,"
+            + " hex N, alnum N, pod.name, pod.namespace, pod.uid, container.name, node.name";
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z.]+)(?:\\s+(\\d+))?\\s*}}");
+    private static final int MAX_RANDOM_LENGTH = 4096;
+
+    private final BaitGenerators generators;
+
+    public TemplateRenderer() {
+        this(new SecureRandom());
+    }
+
+    TemplateRenderer(SecureRandom random) {
+        this.generators = new BaitGenerators(random);
+    }
+
+    /** Starts rendering the tokens of one container. */
+    public Rendering forContainer(TemplateContext context) {
+        return new Rendering(context);
+    }
+
+    /** Renders the templates of one container, remembering its generated credentials. */
+    public final class Rendering {
+        private final TemplateContext context;
+        private final Map<String, String> generated = new HashMap<>();
+
+        private Rendering(TemplateContext context) {
+            this.context = context;
+        }
+
+        public String render(String template) throws TemplateException {
+            Matcher matcher = PLACEHOLDER.matcher(template);
+            StringBuilder out = new StringBuilder(template.length() + 64);
+            int last = 0;
+            while (matcher.find()) {
+                out.append(template, last, matcher.start());
+                out.append(value(matcher.group(1), matcher.group(2), matcher.start()));
+                last = matcher.end();
+            }
+            out.append(template, last, template.length());
+            int stray = out.indexOf("{{");
+            if (stray >= 0) {
+                throw new TemplateException("malformed placeholder near '" + excerpt(out, stray)
+                        + "' (expected {{name}} or {{name N}}; known: " + KNOWN + ")");
+            }
+            return out.toString();
+        }
+
+        private String value(String name, String argument, int offset) throws TemplateException {
+            if (argument != null) {
+                int length = Integer.parseInt(argument);
+                if (length < 1 || length > MAX_RANDOM_LENGTH) {
+                    throw new TemplateException(
+                            "{{" + name + " " + argument + "}}: length must be between 1 and " + MAX_RANDOM_LENGTH);
+                }
+                return switch (name) {
+                    case "hex" -> generators.hex(length);
+                    case "alnum" -> generators.alnum(length);
+                    default -> throw unknown(name, offset);
+                };
+            }
+            return switch (name) {
+                case "pod.name" -> context.podName();
+                case "pod.namespace" -> context.podNamespace();
+                case "pod.uid" -> context.podUid();
+                case "container.name" -> context.containerName();
+                case "node.name" -> context.nodeName();
+                case "awsAccessKeyId" -> remembered(name, generators::awsAccessKeyId);
+                case "awsSecretAccessKey" -> remembered(name, generators::awsSecretAccessKey);
+                case "githubToken" -> remembered(name, generators::githubToken);
+                case "jwt" -> remembered(name, () -> generators.serviceAccountJwt(context));
+                case "kubeconfig" ->
+                    remembered(
+                            name,
+                            () -> generators.kubeconfig(
+                                    context, remembered("jwt", () -> generators.serviceAccountJwt(context))));
+                case "uuid" -> remembered(name, generators::uuid);
+                case "hex", "alnum" ->
+                    throw new TemplateException("{{" + name + "}} needs a length, e.g. {{" + name + " 32}}");
+                default -> throw unknown(name, offset);
+            };
+        }
+
+        private String remembered(String name, java.util.function.Supplier<String> generator) {
+            // not computeIfAbsent: a kubeconfig's generator asks for the jwt, a nested update of the same map
+            String value = generated.get(name);
+            if (value == null) {
+                value = generator.get();
+                generated.put(name, value);
+            }
+            return value;
+        }
+
+        private TemplateException unknown(String name, int offset) {
+            return new TemplateException(
+                    "unknown placeholder {{" + name + "}} at offset " + offset + " (known: " + KNOWN + ")");
+        }
+    }
+
+    private static String excerpt(CharSequence text, int at) {
+        return text.subSequence(at, Math.min(text.length(), at + 24)).toString();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.beesting.agent.tokens;
+
+import dev.beesting.agent.detect.AccessAction;
+import dev.beesting.agent.detect.AccessEvent;
+import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.detect.Tier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** Records what is armed; for testing the token logic without a kernel. Detection itself is tested for real. */
+final class FakeDetector implements Detector {
+    final Map<Long, Path> armed = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    volatile boolean failArm;
+
+    @Override
+    public Tier tier() {
+        return Tier.FANOTIFY;
+    }
+
+    @Override
+    public long arm(Path file, AccessAction action) throws IOException {
+        if (failArm) {
+            throw new IOException("detector refused");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        long id = ids.incrementAndGet();
+        armed.put(id, file);
+        return id;
+    }
+
+    @Override
+    public void disarm(long tokenId) {
+        armed.remove(tokenId);
+    }
+
+    @Override
+    public void start(Consumer<AccessEvent> sink) {}
+
+    @Override
+    public void close() {}
+}

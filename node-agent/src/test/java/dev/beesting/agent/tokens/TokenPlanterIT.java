@@ -1,0 +1,143 @@
+package dev.beesting.agent.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.CompiledToken;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.LabelSelector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Token planting on a real filesystem, with a recording detector. */
+class TokenPlanterIT {
+    private static final PodInfo CMS_POD = new PodInfo("cms-1", "cms", "uid-1", Map.of("app", "cms"));
+    private static final ContainerInfo WEB = new ContainerInfo("c0ffee01", "web", "busybox:latest");
+
+    @TempDir
+    Path stateDir;
+
+    private final FakeDetector detector = new FakeDetector();
+    private final AtomicReference<NodeConfig> config = new AtomicReference<>(config(policy(
+            "aws",
+            List.of("cms"),
+            new LabelSelector(Map.of("app", "cms"), null),
+            List.of(
+                    new CompiledToken("/root/.aws/credentials", "0400", null, "id={{awsAccessKeyId}}"),
+                    new CompiledToken("/etc/literal", null, "literal", null)))));
+
+    private TokenPlanter planter() {
+        return new TokenPlanter(stateDir, detector, new TemplateRenderer(), config::get, "node-1");
+    }
+
+    @Test
+    void matchingContainerGetsOneArmedFilePerTokenWithPolicyMode() throws IOException {
+        List<TokenMount> mounts = planter().plant(CMS_POD, WEB);
+
+        assertThat(mounts)
+                .extracting(TokenMount::destination)
+                .containsExactly("/root/.aws/credentials", "/etc/literal");
+        Path first = mounts.getFirst().source();
+        assertThat(first).isEqualTo(stateDir.resolve("tokens/c0ffee01/0"));
+        assertThat(Files.readString(first)).matches("id=AKIA[A-Z2-7]{16}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first)))
+                .isEqualTo("r--------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(Files.readString(mounts.get(1).source())).isEqualTo("literal");
+        assertThat(detector.armed.values())
+                .containsExactlyInAnyOrder(first, mounts.get(1).source());
+    }
+
+    @Test
+    void twoContainersGetDifferentTokens() throws IOException {
+        TokenPlanter planter = planter();
+        Path a = planter.plant(CMS_POD, WEB).getFirst().source();
+        Path b = planter.plant(CMS_POD, new ContainerInfo("c0ffee02", "sidecar", "busybox"))
+                .getFirst()
+                .source();
+        assertThat(Files.readString(a)).isNotEqualTo(Files.readString(b));
+    }
+
+    @Test
+    void podOutsideTheSelectorsGetsNothing() {
+        TokenPlanter planter = planter();
+        assertThat(planter.plant(new PodInfo("x", "shop", "u", Map.of("app", "cms")), WEB))
+                .isEmpty();
+        assertThat(planter.plant(new PodInfo("x", "cms", "u", Map.of("app", "other")), WEB))
+                .isEmpty();
+        assertThat(detector.armed).isEmpty();
+    }
+
+    @Test
+    void brokenTemplateFailsThatTokenOnly() {
+        config.set(config(policy(
+                "p",
+                List.of("cms"),
+                null,
+                List.of(
+                        new CompiledToken("/bad", null, null, "{{nope}}"),
+                        new CompiledToken("/good", null, "ok", null)))));
+        TokenPlanter planter = planter();
+        assertThat(planter.plant(CMS_POD, WEB))
+                .extracting(TokenMount::destination)
+                .containsExactly("/good");
+        assertThat(planter.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void detectorFaultPlantsNothingButNeverThrows() {
+        detector.failArm = true;
+        TokenPlanter planter = planter();
+        assertThat(planter.plant(CMS_POD, WEB)).isEmpty();
+        assertThat(planter.failures()).isEqualTo(2);
+    }
+
+    @Test
+    void removalDisarmsAndDeletesFiles() {
+        TokenPlanter planter = planter();
+        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
+        planter.remove(WEB.id());
+        assertThat(detector.armed).isEmpty();
+        assertThat(file.getParent()).doesNotExist();
+        assertThat(planter.armedCount()).isZero();
+    }
+
+    @Test
+    void restartedAgentReArmsRunningContainersAndDeletesOrphans() {
+        TokenPlanter before = planter();
+        before.plant(CMS_POD, WEB);
+        Path orphan = before.plant(CMS_POD, new ContainerInfo("dead0001", "old", "busybox"))
+                .getFirst()
+                .source();
+        detector.armed.clear();
+
+        TokenPlanter after = planter();
+        after.synchronize(List.of(WEB.id(), "unrelated"));
+
+        assertThat(after.armedCount()).isEqualTo(2);
+        assertThat(detector.armed.values()).allMatch(p -> p.startsWith(stateDir.resolve("tokens/c0ffee01")));
+        assertThat(orphan.getParent()).doesNotExist();
+        long id = detector.armed.keySet().iterator().next();
+        assertThat(after.token(id)).hasValueSatisfying(t -> {
+            assertThat(t.pod()).isEqualTo(CMS_POD);
+            assertThat(t.policy().name()).isEqualTo("aws");
+        });
+    }
+
+    private static NodeConfig config(CompiledPolicy... policies) {
+        return new NodeConfig(NodeConfig.API_VERSION, 1, List.of(policies));
+    }
+
+    private static CompiledPolicy policy(
+            String name, List<String> namespaces, LabelSelector pods, List<CompiledToken> tokens) {
+        return new CompiledPolicy(name, "uid-" + name, 1, namespaces, pods, tokens, null, null, null);
+    }
+}
