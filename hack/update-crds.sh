@@ -6,4 +6,5 @@ source hack/lib/env.sh
 beesting::java_home
 ./mvnw -B -q -ntp -pl crds process-classes
 cp crds/target/generated-crds/*.yml crds/
+cp crds/target/generated-crds/*.yml config/crd/bases/
 echo "updated: $(cd crds && ls ./*.yml | tr '\n' ' ')"
