@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param tier the tier that saw the open
  * @param denied whether the open was denied
  * @param count total opens of this token seen by the kernel so far, exact even when events were rate limited
+ * @param process the opener's executable and command line, read from /proc as early as the tier allows
  */
 public record AccessEvent(
         long tokenId,
@@ -26,4 +27,21 @@ public record AccessEvent(
         String comm,
         Tier tier,
         boolean denied,
-        long count) {}
+        long count,
+        ProcessInfo process) {
+
+    /** An event without executable and command line (for callers that do not resolve them). */
+    public AccessEvent(
+            long tokenId,
+            Instant time,
+            int pid,
+            int tgid,
+            int uid,
+            int gid,
+            String comm,
+            Tier tier,
+            boolean denied,
+            long count) {
+        this(tokenId, time, pid, tgid, uid, gid, comm, tier, denied, count, ProcessInfo.UNKNOWN);
+    }
+}

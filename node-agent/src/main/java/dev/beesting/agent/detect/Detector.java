@@ -30,6 +30,20 @@ public interface Detector extends AutoCloseable {
      */
     void start(Consumer<AccessEvent> sink);
 
+    /**
+     * Total opens of the token armed under this id, exact even when events were rate limited.
+     *
+     * @throws IllegalArgumentException if the id is not armed
+     */
+    default long count(long tokenId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not count opens");
+    }
+
+    /** Counters since start, including events lost or held back by the rate limit. */
+    default DetectorStats stats() {
+        return new DetectorStats(0, 0, 0, 0);
+    }
+
     /** Detaches from the kernel and releases every native resource. */
     @Override
     void close();

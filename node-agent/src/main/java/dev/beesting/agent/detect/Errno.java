@@ -1,0 +1,30 @@
+package dev.beesting.agent.detect;
+
+import java.util.Map;
+
+/** Names for the errno values the detectors report, so logs say "EPERM" rather than "1". */
+final class Errno {
+    private static final Map<Integer, String> NAMES = Map.ofEntries(
+            Map.entry(1, "EPERM"),
+            Map.entry(2, "ENOENT"),
+            Map.entry(4, "EINTR"),
+            Map.entry(9, "EBADF"),
+            Map.entry(11, "EAGAIN"),
+            Map.entry(12, "ENOMEM"),
+            Map.entry(13, "EACCES"),
+            Map.entry(16, "EBUSY"),
+            Map.entry(17, "EEXIST"),
+            Map.entry(22, "EINVAL"),
+            Map.entry(24, "EMFILE"),
+            Map.entry(28, "ENOSPC"),
+            Map.entry(38, "ENOSYS"),
+            Map.entry(95, "EOPNOTSUPP"),
+            Map.entry(524, "ENOTSUPP"));
+
+    private Errno() {}
+
+    static String name(int errno) {
+        int positive = Math.abs(errno);
+        return NAMES.getOrDefault(positive, "errno " + positive);
+    }
+}

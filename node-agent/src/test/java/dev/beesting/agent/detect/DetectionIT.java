@@ -1,0 +1,166 @@
+package dev.beesting.agent.detect;
+
+import static dev.beesting.agent.detect.RealKernel.from;
+import static dev.beesting.agent.detect.RealKernel.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every way of reaching a token's inode is reported and attributed, on each tier that runs here. */
+class DetectionIT {
+    static java.util.List<Tier> tiers() {
+        return TestTiers.selected();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void catOfTheTokenIsAttributedToCat(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "AKIA-test\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+
+            RealKernel.Run cat = run("cat", token.toString());
+
+            AccessEvent event = kernel.awaitEvent(from(id, cat));
+            assertThat(cat.stdout()).isEqualTo("AKIA-test\n");
+            assertThat(event.pid()).isEqualTo((int) cat.pid());
+            assertThat(event.comm()).isEqualTo("cat");
+            assertThat(event.uid()).isZero();
+            assertThat(event.tier()).isEqualTo(tier);
+            assertThat(event.denied()).isFalse();
+            assertThat(event.count()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void openThroughASymlinkIsReported(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+            Path link = Files.createSymbolicLink(kernel.dir.resolve("link"), token);
+
+            RealKernel.Run cat = run("cat", link.toString());
+
+            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void openThroughAHardLinkIsReported(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+            Path hardLink = Files.createLink(kernel.dir.resolve("hard"), token);
+
+            RealKernel.Run cat = run("cat", hardLink.toString());
+
+            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void openThroughABindMountInAnotherMountNamespaceIsReported(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+            Path target = kernel.plant("mountpoint", "");
+
+            // unshare execs sh, and sh execs cat: the pid we know is cat's
+            RealKernel.Run cat = run(
+                    "unshare",
+                    "-m",
+                    "--propagation",
+                    "private",
+                    "sh",
+                    "-c",
+                    "mount --bind \"$1\" \"$2\" && exec cat \"$2\"",
+                    "sh",
+                    token.toString(),
+                    target.toString());
+
+            assertThat(cat.exitCode()).as(cat.stderr()).isZero();
+            assertThat(cat.stdout()).isEqualTo("secret\n");
+            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void openThroughProcPidRootIsReported(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+            Path viaProc = Path.of(
+                            "/proc", Long.toString(ProcessHandle.current().pid()), "root")
+                    .resolve(Path.of("/").relativize(token));
+
+            RealKernel.Run cat = run("cat", viaProc.toString());
+
+            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void opensOfOtherFilesProduceNoEvent(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            Path other = kernel.plant("other", "plain\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+
+            RealKernel.Run catOther = run("cat", other.toString());
+            RealKernel.Run catToken = run("cat", token.toString());
+
+            // events arrive in order: once the second cat's is here, one for the first would be too
+            kernel.awaitEvent(from(id, catToken));
+            assertThat(kernel.events).noneMatch(e -> e.tgid() == catOther.pid());
+            assertThat(kernel.events).allMatch(e -> e.tokenId() == id);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void blockDeniesTheOpenWhereTheTierCanAndOnlyAlertsElsewhere(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            long id = kernel.detector.arm(token, AccessAction.BLOCK);
+
+            RealKernel.Run cat = run("cat", token.toString());
+
+            AccessEvent event = kernel.awaitEvent(from(id, cat));
+            if (tier.canBlock()) {
+                assertThat(cat.exitCode()).isNotZero();
+                assertThat(cat.stderr()).contains("Operation not permitted");
+                assertThat(cat.stdout()).isEmpty();
+                assertThat(event.denied()).isTrue();
+            } else {
+                assertThat(cat.exitCode()).isZero();
+                assertThat(event.denied()).isFalse();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void disarmedTokenIsNoLongerReported(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            Path marker = kernel.plant("marker", "marker\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+            long markerId = kernel.detector.arm(marker, AccessAction.ALERT);
+            kernel.detector.disarm(id);
+
+            RealKernel.Run catToken = run("cat", token.toString());
+            RealKernel.Run catMarker = run("cat", marker.toString());
+
+            kernel.awaitEvent(from(markerId, catMarker));
+            assertThat(kernel.events).noneMatch(e -> e.tgid() == catToken.pid());
+        }
+    }
+}
