@@ -1,0 +1,122 @@
+package dev.beesting.agent.alerts;
+
+import dev.beesting.agent.detect.AccessEvent;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the detector's access events into alerts and hands them to every sink. The detector's thread only
+ * enqueues (never blocks: a full queue drops and counts); one virtual thread resolves tokens, skips ignored
+ * processes and publishes, isolating sinks from each other's faults.
+ */
+public final class AlertPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertPipeline.class);
+    private static final AccessEvent POISON = new AccessEvent(-1, null, 0, 0, 0, 0, "", null, false, 0);
+
+    private final LongFunction<Optional<TokenRef>> tokens;
+    private final List<AlertSink> sinks;
+    private final BlockingQueue<AccessEvent> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+    private final Thread worker;
+
+    public AlertPipeline(LongFunction<Optional<TokenRef>> tokens, List<AlertSink> sinks, int capacity) {
+        this.tokens = tokens;
+        this.sinks = List.copyOf(sinks);
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.worker = Thread.ofVirtual().name("alert-pipeline").start(this::run);
+    }
+
+    /** For the detector: enqueue an event without blocking. */
+    public void accept(AccessEvent event) {
+        if (!queue.offer(event)) {
+            long total = dropped.incrementAndGet();
+            if (Long.bitCount(total) == 1) {
+                LOG.warn("alert queue full, events dropped dropped={}", total);
+            }
+        }
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long ignored() {
+        return ignored.get();
+    }
+
+    private void run() {
+        while (true) {
+            AccessEvent event;
+            try {
+                event = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (event == POISON) {
+                return;
+            }
+            handle(event);
+        }
+    }
+
+    private void handle(AccessEvent event) {
+        Optional<TokenRef> token = tokens.apply(event.tokenId());
+        if (token.isEmpty()) {
+            // disarmed between the open and now: the container is gone
+            LOG.debug("event for an unknown token tokenId={} pid={}", event.tokenId(), event.tgid());
+            return;
+        }
+        Alert alert = Alert.of(event, token.get());
+        if (!alert.exe().isEmpty() && token.get().ignoreProcesses().contains(alert.exe())) {
+            ignored.incrementAndGet();
+            return;
+        }
+        published.incrementAndGet();
+        for (AlertSink sink : sinks) {
+            try {
+                sink.publish(alert);
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "alert sink failed sink={} path={} error={}",
+                        sink.getClass().getSimpleName(),
+                        alert.token().path(),
+                        e.toString());
+            }
+        }
+    }
+
+    /** Publishes what is queued, then stops. */
+    @Override
+    public void close() {
+        try {
+            queue.put(POISON);
+            if (!worker.join(java.time.Duration.ofSeconds(5))) {
+                worker.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (AlertSink sink : sinks) {
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "alert sink did not close cleanly sink={} error={}",
+                        sink.getClass().getSimpleName(),
+                        e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.beesting.agent.alerts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Prints one JSON object per alert on its own line, fields in a fixed order. */
+public final class JsonLineSink implements AlertSink {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final PrintStream out;
+
+    public JsonLineSink(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void publish(Alert alert) {
+        String line;
+        try {
+            line = JSON.writeValueAsString(fields(alert));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("alert cannot be serialised", e);
+        }
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    /** The JSON line's fields; documented in the README. */
+    static Map<String, Object> fields(Alert alert) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("time", alert.time().toString());
+        fields.put("path", alert.token().path());
+        fields.put("pid", alert.pid());
+        fields.put("tgid", alert.tgid());
+        fields.put("uid", alert.uid());
+        fields.put("gid", alert.gid());
+        fields.put("comm", alert.comm());
+        fields.put("exe", alert.exe());
+        fields.put("cmdline", alert.cmdline());
+        fields.put("tier", alert.tier());
+        fields.put("count", alert.count());
+        fields.put("action", alert.token().action());
+        fields.put("denied", alert.denied());
+        fields.put("severity", alert.token().severity());
+        fields.put("policy", alert.token().policy());
+        KubeContext kube = alert.token().kube();
+        if (kube != null) {
+            fields.put("node", kube.node());
+            fields.put("namespace", kube.namespace());
+            fields.put("pod", kube.pod());
+            fields.put("podUid", kube.podUid());
+            fields.put("container", kube.container());
+            fields.put("containerId", kube.containerId());
+            fields.put("image", kube.image());
+        }
+        return fields;
+    }
+}

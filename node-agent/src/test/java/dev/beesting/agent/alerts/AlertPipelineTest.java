@@ -1,0 +1,110 @@
+package dev.beesting.agent.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.agent.detect.AccessEvent;
+import dev.beesting.agent.detect.ProcessInfo;
+import dev.beesting.agent.detect.Tier;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class AlertPipelineTest {
+    private static final KubeContext KUBE =
+            new KubeContext("node-1", "cms", "cms-1", "uid-1", "web", "c0ffee", "busybox");
+    private static final Map<Long, TokenRef> TOKENS = Map.of(
+            1L, new TokenRef("/root/.aws/credentials", "fake-aws", "high", "Alert", List.of("/usr/bin/backup"), KUBE));
+
+    private final List<Alert> seen = new CopyOnWriteArrayList<>();
+
+    private AlertPipeline pipeline(AlertSink... extra) {
+        List<AlertSink> sinks = new java.util.ArrayList<>(List.of(seen::add));
+        sinks.addAll(List.of(extra));
+        return new AlertPipeline(id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16);
+    }
+
+    @Test
+    void accessBecomesAnAttributedAlert() {
+        try (AlertPipeline pipeline = pipeline()) {
+            pipeline.accept(event(1, "/bin/cat"));
+            await().until(() -> seen.size() == 1);
+        }
+        Alert alert = seen.getFirst();
+        assertThat(alert.token().kube().pod()).isEqualTo("cms-1");
+        assertThat(alert.comm()).isEqualTo("cat");
+        assertThat(alert.exe()).isEqualTo("/bin/cat");
+        assertThat(alert.count()).isEqualTo(3);
+    }
+
+    @Test
+    void ignoredProcessesAndUnknownTokensRaiseNothing() {
+        try (AlertPipeline pipeline = pipeline()) {
+            pipeline.accept(event(1, "/usr/bin/backup"));
+            pipeline.accept(event(99, "/bin/cat"));
+            pipeline.accept(event(1, "/bin/sh"));
+            await().until(() -> seen.size() == 1);
+            assertThat(pipeline.ignored()).isEqualTo(1);
+        }
+        assertThat(seen).singleElement().extracting(Alert::exe).isEqualTo("/bin/sh");
+    }
+
+    @Test
+    void aFailingSinkDoesNotStopTheOthers() {
+        try (AlertPipeline pipeline = pipeline(alert -> {
+            throw new IllegalStateException("webhook down");
+        })) {
+            pipeline.accept(event(1, "/bin/cat"));
+            pipeline.accept(event(1, "/bin/cat"));
+            await().until(() -> seen.size() == 2);
+        }
+    }
+
+    @Test
+    void jsonLineCarriesTheDocumentedFields() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (AlertPipeline pipeline =
+                pipeline(new JsonLineSink(new PrintStream(bytes, true, StandardCharsets.UTF_8)))) {
+            pipeline.accept(event(1, "/bin/cat"));
+            await().until(() -> bytes.toString(StandardCharsets.UTF_8).endsWith("\n"));
+        }
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .startsWith("{\"time\":\"2026-11-23T10:00:00Z\",\"path\":\"/root/.aws/credentials\",\"pid\":42,")
+                .contains(
+                        "\"comm\":\"cat\"",
+                        "\"exe\":\"/bin/cat\"",
+                        "\"cmdline\":\"cat /root/.aws/credentials\"",
+                        "\"tier\":\"syscall\"",
+                        "\"count\":3",
+                        "\"action\":\"Alert\"",
+                        "\"namespace\":\"cms\"",
+                        "\"pod\":\"cms-1\"",
+                        "\"podUid\":\"uid-1\"",
+                        "\"container\":\"web\"",
+                        "\"containerId\":\"c0ffee\"",
+                        "\"image\":\"busybox\"",
+                        "\"policy\":\"fake-aws\"");
+    }
+
+    private static AccessEvent event(long token, String exe) {
+        String comm = exe.substring(exe.lastIndexOf('/') + 1);
+        return new AccessEvent(
+                token,
+                Instant.parse("2026-11-23T10:00:00Z"),
+                42,
+                42,
+                0,
+                0,
+                comm,
+                Tier.SYSCALL,
+                false,
+                3,
+                new ProcessInfo(exe, comm + " /root/.aws/credentials"));
+    }
+}
