@@ -9,6 +9,6 @@ source hack/lib/env.sh
 beesting::install_build_deps
 beesting::java_home
 
-./mvnw -B -q -ntp -pl node-agent -am install -DskipTests
-./mvnw -B -ntp -pl node-agent surefire:test -Dtest=NriBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+# -am: build proto/ in the same reactor instead of trusting a snapshot in the local repository
+./mvnw -B -ntp -pl node-agent -am test -Dtest=NriBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn 2>&1 | grep -E '^BENCH|Tests run:|FAIL' || true

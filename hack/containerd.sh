@@ -4,6 +4,7 @@
 # system. Everything containerd writes (root, state, sockets, mounts) stays under the given directory.
 #
 #   hack/containerd.sh start 1.7|2 DIR   start, import the busybox test image, print KEY=VALUE lines
+#   hack/containerd.sh restart DIR       stop containerd (containers keep running) and start it again
 #   hack/containerd.sh stop DIR          kill leftover containers, stop containerd, unmount, delete DIR
 #   hack/containerd.sh fetch 1.7|2       only download and unpack
 set -euo pipefail
@@ -38,21 +39,9 @@ start() {
     else
         beesting::containerd_config_v3 "$dir" "$BEESTING_TEST_IMAGE" >"$dir/config.toml"
     fi
-    rm -f "$dir/nri.sock"
     echo "$bin" >"$dir/bin-dir"
-    PATH="$bin:$PATH" setsid "$bin/containerd" --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 </dev/null &
-    echo $! >"$dir/containerd.pid"
-
+    launch "$dir"
     local ctr=("$bin/ctr" -a "$dir/containerd.sock")
-    local tries=0
-    until "${ctr[@]}" version >/dev/null 2>&1; do
-        if ((++tries > 100)) || ! kill -0 "$(cat "$dir/containerd.pid")" 2>/dev/null; then
-            echo "hack: containerd did not come up, log:" >&2
-            tail -20 "$dir/containerd.log" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
     local image="$BEESTING_BUILD_DIR/images/beesting-busybox.tar"
     beesting::busybox_image "$image"
     "${ctr[@]}" -n k8s.io images import "$image" >/dev/null
@@ -63,14 +52,51 @@ start() {
     echo "TEST_IMAGE=$BEESTING_TEST_IMAGE"
 }
 
+# Starts containerd of DIR in the background and waits until it answers.
+launch() {
+    local dir=$1 bin
+    bin=$(cat "$dir/bin-dir")
+    rm -f "$dir/nri.sock"
+    PATH="$bin:$PATH" setsid "$bin/containerd" --config "$dir/config.toml" >>"$dir/containerd.log" 2>&1 </dev/null &
+    echo $! >"$dir/containerd.pid"
+    local tries=0
+    until "$bin/ctr" -a "$dir/containerd.sock" version >/dev/null 2>&1; do
+        if ((++tries > 100)) || ! kill -0 "$(cat "$dir/containerd.pid")" 2>/dev/null; then
+            echo "hack: containerd did not come up, log:" >&2
+            tail -20 "$dir/containerd.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# Stops the containerd process of DIR (TERM, then KILL after 10 s); shims and containers keep running.
+terminate() {
+    local dir=$1 pid
+    [[ -f "$dir/containerd.pid" ]] || return 0
+    pid=$(cat "$dir/containerd.pid")
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+restart() {
+    local dir
+    dir=$(cd "$1" && pwd)
+    terminate "$dir"
+    launch "$dir"
+}
+
 stop() {
     local dir=$1
     [[ -d "$dir" ]] || return 0
     dir=$(cd "$dir" && pwd)
-    local bin pid
+    local bin
     bin=$(cat "$dir/bin-dir" 2>/dev/null || true)
     if [[ -f "$dir/containerd.pid" ]] && kill -0 "$(cat "$dir/containerd.pid")" 2>/dev/null; then
-        pid=$(cat "$dir/containerd.pid")
         if [[ -n "$bin" ]]; then
             # containers the tests left behind: CRI should have removed them, this is the safety net
             local ctr=("$bin/ctr" -a "$dir/containerd.sock" -n k8s.io) task
@@ -79,12 +105,7 @@ stop() {
                 "${ctr[@]}" tasks delete -f "$task" >/dev/null 2>&1 || true
             done
         fi
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
+        terminate "$dir"
     fi
     # shims that outlived containerd, found by the pid files containerd wrote for them
     local shim_pid_file
@@ -100,6 +121,7 @@ stop() {
 
 case "${1:-}" in
     start) start "$2" "$3" ;;
+    restart) restart "$2" ;;
     stop) stop "$2" ;;
     fetch) bin_dir "$2" ;;
     *) sed -n '2,10p' "$0" >&2; exit 2 ;;

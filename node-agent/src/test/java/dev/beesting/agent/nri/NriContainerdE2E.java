@@ -145,6 +145,27 @@ abstract class NriContainerdE2E {
                 });
     }
 
+    @Test
+    void pluginReconnectsWhenContainerdRestartsAndIsSynchronizedAgain() throws Exception {
+        Path token = hostFile("token-3", "restart\n");
+        RecordingHandler handler = new RecordingHandler();
+        handler.onCreate =
+                (pod, c) -> ContainerAdjustment.mounts(List.of(Mount.readOnlyBind(token.toString(), TOKEN_PATH)));
+        connect(handler);
+        PodRef pod = cri.runPod("shop", "before-restart", Map.of());
+        String before = cri.startContainer(pod, "app", containerd.image());
+
+        containerd.restart();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> handler.synced.size() >= 2 && plugin.isConnected());
+        assertThat(handler.synced.getLast().containers())
+                .extracting(Container::id)
+                .contains(before);
+        String after = cri.startContainer(cri.runPod("shop", "after-restart", Map.of()), "app", containerd.image());
+        assertThat(cri.exec(after, "cat", TOKEN_PATH).stdout()).isEqualTo("restart\n");
+        assertThat(plugin.stats().disconnects()).isEqualTo(1);
+    }
+
     private void connect(RecordingHandler handler) {
         plugin = new NriPlugin(
                         NriPluginConfig.of("beesting-e2e", "50")

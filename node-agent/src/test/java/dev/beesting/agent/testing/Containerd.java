@@ -67,6 +67,17 @@ public final class Containerd implements AutoCloseable {
         return Files.createDirectories(dir.resolve("scratch"));
     }
 
+    /** Stops and starts containerd again; containers keep running meanwhile, as on a node. */
+    public void restart() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("bash", "hack/containerd.sh", "restart", dir.toString())
+                .directory(repo.toFile())
+                .inheritIO()
+                .start();
+        if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("containerd did not restart");
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         stop(repo, dir);
