@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers of the hack/ scripts: toolchain discovery and package installs.
 
-BEESTING_APT_PACKAGES=(clang llvm make libbpf-dev libbpf1 bpftool busybox-static)
+BEESTING_APT_PACKAGES=(clang llvm make libbpf-dev libbpf1 bpftool busybox-static runc)
 
 # Installs the Debian packages the build and the tests need, once.
 beesting::install_build_deps() {
