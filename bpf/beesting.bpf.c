@@ -13,6 +13,8 @@
 
 #define EPERM 1
 
+#define FMODE_PATH 0x4000
+
 /* x86_64 syscall numbers of the open family (the syscall tier's filter). */
 #define NR_OPEN 2
 #define NR_CREAT 85
@@ -208,6 +210,11 @@ int BPF_PROG(beesting_syscall, struct pt_regs *regs, long ret)
 	struct file *file = NULL;
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[ret]);
 	if (!file)
+		return 0;
+	/* An O_PATH descriptor cannot read the file, and security_file_open never sees it: runc opens every bind
+	 * mount source that way while it sets a container up. Reading through it later (/proc/self/fd/N) is a
+	 * real open and is caught. */
+	if (BPF_CORE_READ(file, f_mode) & FMODE_PATH)
 		return 0;
 	on_open(file, BEESTING_TIER_SYSCALL, false);
 	return 0;

@@ -52,6 +52,7 @@ struct inode {
 
 struct file {
 	struct inode *f_inode;
+	unsigned int f_mode;
 };
 
 struct fdtable {

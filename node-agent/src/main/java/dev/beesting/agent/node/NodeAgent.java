@@ -1,0 +1,159 @@
+package dev.beesting.agent.node;
+
+import dev.beesting.agent.alerts.AlertPipeline;
+import dev.beesting.agent.alerts.AlertSink;
+import dev.beesting.agent.alerts.KubeContext;
+import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.detect.Detectors;
+import dev.beesting.agent.detect.NoUsableTierException;
+import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.nri.NriPlugin;
+import dev.beesting.agent.nri.NriPluginConfig;
+import dev.beesting.agent.nri.RuntimeInfo;
+import dev.beesting.agent.tokens.NriTokenHandler;
+import dev.beesting.agent.tokens.PlantedToken;
+import dev.beesting.agent.tokens.TemplateRenderer;
+import dev.beesting.agent.tokens.TokenPlanter;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent on a Kubernetes node: detector, token store, alert pipeline and NRI plugin, started in that order and
+ * closed in reverse. A failing start step closes what the earlier ones opened.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    /** NRI plugins run in index order; 10 leaves room for plugins that must see the container before us. */
+    public static final String PLUGIN_INDEX = "10";
+    /**
+     * Time for one CreateContainer (render, write, arm every token). The stub caps it at half the runtime's
+     * request timeout (2 s by default), so a loaded node still answers in time; planting normally takes a few ms.
+     */
+    static final Duration HANDLER_BUDGET = Duration.ofSeconds(1);
+
+    private final Detector detector;
+    private final TokenPlanter planter;
+    private final AlertPipeline pipeline;
+    private final NriTokenHandler handler;
+    private final NriPlugin plugin;
+
+    /**
+     * How to run.
+     *
+     * @param nriSocket the runtime's NRI socket
+     * @param stateDir where token files and restart state live
+     * @param nodeName this node's name
+     * @param tiers detector tiers to try, in order
+     * @param forcedTier a tier to use or fail
+     */
+    public record Options(
+            Path nriSocket, Path stateDir, String nodeName, List<Tier> tiers, Optional<Tier> forcedTier) {}
+
+    private NodeAgent(
+            Detector detector,
+            TokenPlanter planter,
+            AlertPipeline pipeline,
+            NriTokenHandler handler,
+            NriPlugin plugin) {
+        this.detector = detector;
+        this.planter = planter;
+        this.pipeline = pipeline;
+        this.handler = handler;
+        this.plugin = plugin;
+    }
+
+    /** Starts everything; the NRI connection is made (and remade) in the background. */
+    public static NodeAgent start(Options options, Supplier<NodeConfig> config, List<AlertSink> sinks)
+            throws NoUsableTierException {
+        Detector detector = Detectors.open(options.tiers(), options.forcedTier());
+        AlertPipeline pipeline = null;
+        try {
+            TokenPlanter planter =
+                    new TokenPlanter(options.stateDir(), detector, new TemplateRenderer(), config, options.nodeName());
+            pipeline = new AlertPipeline(id -> planter.token(id).map(t -> ref(t, options.nodeName())), sinks, 65_536);
+            detector.start(pipeline::accept);
+            NriTokenHandler handler = new NriTokenHandler(planter);
+            NriPlugin plugin = new NriPlugin(
+                            NriPluginConfig.of("beesting", PLUGIN_INDEX)
+                                    .withSocket(options.nriSocket())
+                                    .withHandlerBudget(HANDLER_BUDGET),
+                            handler)
+                    .start();
+            LOG.info(
+                    "node agent started node={} tier={} nriSocket={} stateDir={}",
+                    options.nodeName(),
+                    detector.tier().id(),
+                    options.nriSocket(),
+                    options.stateDir());
+            return new NodeAgent(detector, planter, pipeline, handler, plugin);
+        } catch (RuntimeException e) {
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            detector.close();
+            throw e;
+        }
+    }
+
+    public Tier tier() {
+        return detector.tier();
+    }
+
+    public boolean nriConnected() {
+        return plugin.isConnected();
+    }
+
+    /** The runtime of the current NRI connection, if any. */
+    public Optional<RuntimeInfo> runtime() {
+        return Optional.ofNullable(handler.runtime());
+    }
+
+    public TokenPlanter planter() {
+        return planter;
+    }
+
+    public AlertPipeline pipeline() {
+        return pipeline;
+    }
+
+    public NriPlugin plugin() {
+        return plugin;
+    }
+
+    static TokenRef ref(PlantedToken token, String nodeName) {
+        return new TokenRef(
+                token.path(),
+                token.policy().name(),
+                token.policy().severity().name().toLowerCase(Locale.ROOT),
+                switch (token.policy().action()) {
+                    case ALERT -> "Alert";
+                    case BLOCK -> "Block";
+                },
+                token.policy().ignoreProcesses(),
+                new KubeContext(
+                        nodeName,
+                        token.pod().namespace(),
+                        token.pod().name(),
+                        token.pod().uid(),
+                        token.container().name(),
+                        token.container().id(),
+                        token.container().image()));
+    }
+
+    /** Disconnects from the runtime first (no new tokens), then stops alerts and detection. Tokens stay on disk. */
+    @Override
+    public void close() {
+        plugin.close();
+        pipeline.close();
+        detector.close();
+        LOG.info("node agent stopped armed={}", planter.armedCount());
+    }
+}

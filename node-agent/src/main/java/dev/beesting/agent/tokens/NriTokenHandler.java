@@ -1,0 +1,74 @@
+package dev.beesting.agent.tokens;
+
+import dev.beesting.agent.nri.Container;
+import dev.beesting.agent.nri.ContainerAdjustment;
+import dev.beesting.agent.nri.Mount;
+import dev.beesting.agent.nri.NriEvent;
+import dev.beesting.agent.nri.NriHandler;
+import dev.beesting.agent.nri.Pod;
+import dev.beesting.agent.nri.RuntimeInfo;
+import dev.beesting.agent.nri.StateChange;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers the runtime's NRI calls with the token planter: mounts for new containers, cleanup for gone ones. */
+public final class NriTokenHandler implements NriHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(NriTokenHandler.class);
+    /** containerd and CRI-O put the image a container was created from into this annotation. */
+    static final String IMAGE_ANNOTATION = "io.kubernetes.cri.image-name";
+
+    private final TokenPlanter planter;
+    private final AtomicReference<RuntimeInfo> runtime = new AtomicReference<>();
+
+    public NriTokenHandler(TokenPlanter planter) {
+        this.planter = planter;
+    }
+
+    /** The runtime of the current connection, or null before the first Configure. */
+    public RuntimeInfo runtime() {
+        return runtime.get();
+    }
+
+    @Override
+    public Set<NriEvent> configure(RuntimeInfo info) {
+        runtime.set(info);
+        LOG.info("connected to runtime name={} version={}", info.name(), info.version());
+        return Set.of(NriEvent.CREATE_CONTAINER, NriEvent.REMOVE_CONTAINER);
+    }
+
+    @Override
+    public void synchronize(List<Pod> pods, List<Container> containers) {
+        planter.synchronize(containers.stream().map(Container::id).toList());
+    }
+
+    @Override
+    public ContainerAdjustment createContainer(Pod pod, Container container) {
+        List<TokenMount> mounts = planter.plant(podInfo(pod), containerInfo(container));
+        if (mounts.isEmpty()) {
+            return ContainerAdjustment.none();
+        }
+        return ContainerAdjustment.mounts(mounts.stream()
+                .map(m -> Mount.readOnlyBind(m.source().toString(), m.destination()))
+                .toList());
+    }
+
+    @Override
+    public void stateChanged(StateChange change) {
+        if (change instanceof StateChange.ContainerChange(NriEvent event, Pod pod, Container container)
+                && event == NriEvent.REMOVE_CONTAINER) {
+            planter.remove(container.id());
+        }
+    }
+
+    static PodInfo podInfo(Pod pod) {
+        return new PodInfo(pod.name(), pod.namespace(), pod.uid(), pod.labels());
+    }
+
+    static ContainerInfo containerInfo(Container container) {
+        return new ContainerInfo(
+                container.id(), container.name(), container.annotations().getOrDefault(IMAGE_ANNOTATION, ""));
+    }
+}

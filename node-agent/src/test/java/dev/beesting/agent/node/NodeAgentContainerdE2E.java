@@ -1,0 +1,182 @@
+package dev.beesting.agent.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.detect.Detectors;
+import dev.beesting.agent.testing.Containerd;
+import dev.beesting.agent.testing.CriClient;
+import dev.beesting.agent.testing.CriClient.ExecResult;
+import dev.beesting.agent.testing.CriClient.PodRef;
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.CompiledToken;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.LabelSelector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole node agent (real detector on this kernel, token store, NRI plugin) against a real containerd, driven
+ * through CRI like the kubelet would; one subclass per containerd version.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class NodeAgentContainerdE2E {
+    private static final String KEY_PATH = "/var/run/secrets/eks.amazonaws.com/access_key_token";
+    private static final NodeConfig CONFIG = new NodeConfig(
+            NodeConfig.API_VERSION,
+            1,
+            List.of(new CompiledPolicy(
+                    "fake-aws",
+                    "uid-fake-aws",
+                    1,
+                    List.of("cms"),
+                    new LabelSelector(Map.of("app", "cms"), null),
+                    List.of(new CompiledToken(KEY_PATH, null, null, "{{awsAccessKeyId}}\n")),
+                    null,
+                    null,
+                    null)));
+
+    private Containerd containerd;
+    private CriClient cri;
+    private NodeAgent agent;
+    private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path stateDir;
+
+    /** "1.7" or "2". */
+    abstract String containerdVersion();
+
+    @BeforeAll
+    void startContainerd() throws Exception {
+        containerd = Containerd.start(containerdVersion());
+        cri = new CriClient(containerd.socket());
+    }
+
+    @AfterAll
+    void stopContainerd() throws Exception {
+        if (cri != null) {
+            cri.close();
+        }
+        if (containerd != null) {
+            containerd.close();
+        }
+    }
+
+    @BeforeEach
+    void startAgent() throws Exception {
+        alerts.clear();
+        agent = startNodeAgent();
+    }
+
+    @AfterEach
+    void removePodsAndAgent() {
+        cri.removeAllPods();
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Test
+    void matchingContainerGetsItsOwnReadOnlyToken() {
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+        String first = cri.startContainer(pod, "web", containerd.image());
+        String second = cri.startContainer(pod, "sidecar", containerd.image());
+
+        String firstKey = cri.exec(first, "cat", KEY_PATH).stdout();
+        assertThat(firstKey).matches("AKIA[A-Z2-7]{16}\n");
+        assertThat(cri.exec(second, "cat", KEY_PATH).stdout())
+                .matches("AKIA[A-Z2-7]{16}\n")
+                .isNotEqualTo(firstKey);
+        ExecResult write = cri.exec(first, "sh", "-c", "echo x > " + KEY_PATH);
+        assertThat(write.exitCode()).isNotZero();
+        assertThat(cri.exec(first, "grep", KEY_PATH, "/proc/mounts").stdout()).contains(" ro,");
+    }
+
+    @Test
+    void podOutsideTheSelectorsGetsNothing() {
+        PodRef otherNamespace = cri.runPod("shop", "shop-web", Map.of("app", "cms"));
+        PodRef otherLabels = cri.runPod("cms", "cms-db", Map.of("app", "db"));
+        for (PodRef pod : List.of(otherNamespace, otherLabels)) {
+            String container = cri.startContainer(pod, "main", containerd.image());
+            assertThat(cri.exec(container, "cat", KEY_PATH).exitCode()).isNotZero();
+        }
+        assertThat(agent.planter().armedCount()).isZero();
+    }
+
+    @Test
+    void catOfTheTokenIsAnAlertAttributedToItsContainer() {
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+        String container = cri.startContainer(pod, "web", containerd.image());
+
+        cri.exec(container, "cat", KEY_PATH);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
+        Alert alert = alerts.getFirst();
+        assertThat(alert.comm()).isEqualTo("cat");
+        assertThat(alert.token().path()).isEqualTo(KEY_PATH);
+        assertThat(alert.token().policy()).isEqualTo("fake-aws");
+        assertThat(alert.token().kube().namespace()).isEqualTo("cms");
+        assertThat(alert.token().kube().pod()).isEqualTo("cms-web");
+        assertThat(alert.token().kube().podUid())
+                .isEqualTo(pod.config().getMetadata().getUid());
+        assertThat(alert.token().kube().container()).isEqualTo("web");
+        assertThat(alert.token().kube().containerId()).isEqualTo(container);
+        assertThat(alert.tier()).isEqualTo(agent.tier().id());
+    }
+
+    @Test
+    void removedContainerLosesItsTokenFileAndArm() {
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+        String container = cri.startContainer(pod, "web", containerd.image());
+        Path tokenDir = stateDir.resolve("tokens").resolve(container);
+        assertThat(tokenDir).isDirectory();
+
+        cri.removeContainer(container);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(tokenDir));
+        assertThat(agent.planter().armedCount()).isZero();
+    }
+
+    @Test
+    void restartedAgentDetectsRunningContainersAgainAndDropsOrphans() throws Exception {
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+        String kept = cri.startContainer(pod, "web", containerd.image());
+        String removed = cri.startContainer(pod, "job", containerd.image());
+        agent.close();
+        agent = null;
+        cri.removeContainer(removed);
+        PodRef startedWhileDown = cri.runPod("cms", "cms-late", Map.of("app", "cms"));
+        cri.startContainer(startedWhileDown, "web", containerd.image());
+
+        agent = startNodeAgent();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> agent.planter().armedCount() == 1);
+        assertThat(stateDir.resolve("tokens").resolve(removed)).doesNotExist();
+        cri.exec(kept, "cat", KEY_PATH);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> alerts.stream()
+                        .anyMatch(a -> a.token().kube().containerId().equals(kept)));
+    }
+
+    private NodeAgent startNodeAgent() throws Exception {
+        return NodeAgent.start(
+                new NodeAgent.Options(
+                        containerd.nriSocket(), stateDir, "node-1", Detectors.DEFAULT_ORDER, Optional.empty()),
+                () -> CONFIG,
+                List.of(alerts::add));
+    }
+}
