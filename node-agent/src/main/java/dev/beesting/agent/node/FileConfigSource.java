@@ -1,0 +1,78 @@
+package dev.beesting.agent.node;
+
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compiled node config from a local file (the operator's format), reloaded when the file changes; a bad new
+ * version is logged and the last good one kept. Used outside a cluster and in tests.
+ */
+public final class FileConfigSource implements Supplier<NodeConfig>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FileConfigSource.class);
+
+    private final Path file;
+    private final AtomicReference<NodeConfig> current;
+    private final Thread watcher;
+    private volatile FileTime loaded;
+
+    private FileConfigSource(Path file, NodeConfig first, FileTime loaded, Duration interval) {
+        this.file = file;
+        this.current = new AtomicReference<>(first);
+        this.loaded = loaded;
+        this.watcher = Thread.ofVirtual().name("config-file-watch").start(() -> watch(interval));
+    }
+
+    /** Reads the file; a missing or invalid file is an {@link IllegalArgumentException} naming it. */
+    public static FileConfigSource open(Path file, Duration interval) {
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            return new FileConfigSource(file, NodeConfigCodec.read(Files.readString(file)), modified, interval);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("node config file " + file + " cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("node config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public NodeConfig get() {
+        return current.get();
+    }
+
+    private void watch(Duration interval) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(interval);
+                FileTime modified = Files.getLastModifiedTime(file);
+                if (!modified.equals(loaded)) {
+                    loaded = modified;
+                    NodeConfig next = NodeConfigCodec.read(Files.readString(file));
+                    current.set(next);
+                    LOG.info("node config reloaded file={} generation={}", file, next.generation());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.error(
+                        "node config not reloaded, keeping generation={} file={} error={}",
+                        current.get().generation(),
+                        file,
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        watcher.interrupt();
+    }
+}
