@@ -51,6 +51,85 @@ class PolicyLifecycleIT {
         cluster.awaitPolicy("protected", p -> p.getStatus().matchedNamespaces == 2);
     }
 
+    @Test
+    void secretRotationUpdatesTheConfig() {
+        cluster.namespace("cms", Map.of());
+        cluster.secret("canary-kubeconfig", Map.of("config", "token: first"));
+        cluster.policy(KUBECONFIG_POLICY);
+        NodeConfig first = cluster.awaitConfig(c -> "token: first".equals(value(c, "fake-kubeconfig")));
+
+        cluster.rotate("canary-kubeconfig", Map.of("config", "token: second"));
+        NodeConfig second = cluster.awaitConfig(c -> "token: second".equals(value(c, "fake-kubeconfig")));
+        assertThat(second.generation()).isEqualTo(first.generation() + 1);
+    }
+
+    @Test
+    void deletionRemovesThePolicyFromTheConfig() {
+        cluster.namespace("cms", Map.of());
+        cluster.secret("canary-kubeconfig", Map.of("config", "token: first"));
+        cluster.policy(KUBECONFIG_POLICY);
+        cluster.policy(AWS_POLICY);
+        NodeConfig both = cluster.awaitConfig(c -> c.policies().size() == 2);
+
+        cluster.client()
+                .resources(dev.beesting.api.v1alpha1.HoneytokenPolicy.class)
+                .withName("fake-kubeconfig")
+                .delete();
+        NodeConfig one = cluster.awaitConfig(c -> c.policies().size() == 1);
+        assertThat(one.policies()).extracting(CompiledPolicy::name).containsExactly("fake-aws");
+        assertThat(one.generation()).isEqualTo(both.generation() + 1);
+
+        cluster.client()
+                .resources(dev.beesting.api.v1alpha1.HoneytokenPolicy.class)
+                .withName("fake-aws")
+                .delete();
+        NodeConfig none = cluster.awaitConfig(c -> c.policies().isEmpty());
+        assertThat(none.generation()).isEqualTo(one.generation() + 1);
+    }
+
+    @Test
+    void unrelatedChangesKeepTheGeneration() {
+        cluster.namespace("cms", Map.of());
+        cluster.policy(AWS_POLICY);
+        NodeConfig first = cluster.awaitConfig(c -> c.policies().size() == 1);
+        cluster.awaitPolicy("fake-aws", p -> p.getStatus() != null);
+
+        // a label no selector looks at, and a Secret no policy references: both reconcile, neither changes content
+        cluster.relabel("cms", Map.of("team", "web"));
+        cluster.secret("unrelated", Map.of("k", "v"));
+        cluster.namespace("late", Map.of());
+        NodeConfig later =
+                cluster.awaitConfig(c -> c.policies().getFirst().namespaces().contains("late"));
+        assertThat(later.generation()).isEqualTo(first.generation() + 1);
+    }
+
+    static final String AWS_POLICY = """
+            apiVersion: beesting.dev/v1alpha1
+            kind: HoneytokenPolicy
+            metadata: {name: fake-aws}
+            spec:
+              tokens: [{path: /root/.aws/credentials, content: {template: "{{awsAccessKeyId}}"}}]
+            """;
+
+    static final String KUBECONFIG_POLICY = """
+            apiVersion: beesting.dev/v1alpha1
+            kind: HoneytokenPolicy
+            metadata: {name: fake-kubeconfig}
+            spec:
+              tokens:
+                - path: /root/.kube/config
+                  mode: "0400"
+                  content: {secretKeyRef: {name: canary-kubeconfig, key: config}}
+            """;
+
+    private static String value(NodeConfig config, String policy) {
+        return config.policies().stream()
+                .filter(p -> p.name().equals(policy))
+                .findFirst()
+                .map(p -> p.tokens().getFirst().value())
+                .orElse(null);
+    }
+
     private static java.util.List<String> namespaces(NodeConfig config, String policy) {
         return config.policies().stream()
                 .filter(p -> p.name().equals(policy))
