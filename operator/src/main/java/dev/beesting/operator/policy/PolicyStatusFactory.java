@@ -49,7 +49,8 @@ public final class PolicyStatusFactory {
                         PolicyConditions.ACCEPTED,
                         true,
                         PolicyConditions.COMPILED,
-                        "compiled into the node configuration for " + compiled.matchedNamespaces() + " namespaces");
+                        "compiled into the node configuration for " + compiled.matchedNamespaces()
+                                + (compiled.matchedNamespaces() == 1 ? " namespace" : " namespaces"));
             case PolicyOutcome.Rejected(String reason, String message) ->
                 new Verdict(PolicyConditions.ACCEPTED, false, reason, message);
         };

@@ -70,12 +70,25 @@ public final class OperatorHarness implements AutoCloseable {
             if (in == null) {
                 throw new IllegalArgumentException("no test resource " + resource);
             }
-            List<HasMetadata> items = client().load(in).items();
-            items.forEach(item -> client().resource(item).create());
-            return items;
+            return create(in);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Creates every object of a YAML file (multi-document). */
+    public List<HasMetadata> apply(java.nio.file.Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return create(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private List<HasMetadata> create(InputStream in) {
+        List<HasMetadata> items = client().load(in).items();
+        items.forEach(item -> client().resource(item).create());
+        return items;
     }
 
     public HoneytokenPolicy policy(String yaml) {
