@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,8 @@ public final class BeestingOperator implements AutoCloseable {
     private final OperatorMetrics metrics = new OperatorMetrics();
     private final Operator operator;
     private final Optional<AlertRetention> retention;
+    private final CompletableFuture<Void> leadershipLost = new CompletableFuture<>();
+    private volatile boolean closing;
     private OpsServer ops;
 
     public BeestingOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -58,7 +61,14 @@ public final class BeestingOperator implements AutoCloseable {
                     LOG.info("became leader lease={} identity={}", settings.leaseName(), settings.identity());
                     retention.ifPresent(AlertRetention::start);
                 },
-                () -> LOG.info("stopped leading lease={} identity={}", settings.leaseName(), settings.identity()),
+                () -> {
+                    if (!closing) {
+                        // another replica may already reconcile: this one must stop, see leadershipLost()
+                        LOG.error("lost the lease lease={} identity={}", settings.leaseName(), settings.identity());
+                        retention.ifPresent(AlertRetention::close);
+                        leadershipLost.complete(null);
+                    }
+                },
                 leader -> LOG.info("leader is identity={}", leader));
         return new LeaderElectionConfiguration(
                 settings.leaseName(),
@@ -68,8 +78,9 @@ public final class BeestingOperator implements AutoCloseable {
                 LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                 settings.identity(),
                 callbacks,
-                // a replica that lost the Lease exits; Kubernetes restarts it as a fresh candidate
-                true);
+                // not JOSDK's System.exit: that would hang when it runs inside a shutdown hook; the main thread
+                // exits instead when leadershipLost() completes, and Kubernetes restarts it as a fresh candidate
+                false);
     }
 
     public BeestingOperator start() {
@@ -103,6 +114,11 @@ public final class BeestingOperator implements AutoCloseable {
         return operator.getRuntimeInfo().isStarted();
     }
 
+    /** Completes when this replica led and lost the Lease: it must exit, as another replica may lead now. */
+    public CompletableFuture<Void> leadershipLost() {
+        return leadershipLost;
+    }
+
     public OperatorMetrics metrics() {
         return metrics;
     }
@@ -113,6 +129,7 @@ public final class BeestingOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         retention.ifPresent(AlertRetention::close);
         operator.stop();
         if (ops != null) {

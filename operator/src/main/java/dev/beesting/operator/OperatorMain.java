@@ -7,7 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,16 +80,20 @@ public final class OperatorMain implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, ExecutionException {
         KubernetesClient client = new KubernetesClientBuilder().build();
         BeestingOperator operator = new BeestingOperator(client, settings(), Clock.systemUTC()).start();
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
             client.close();
-            stopped.countDown();
+            exit.complete(0);
         }));
-        stopped.await();
-        return 0;
+        operator.leadershipLost().thenRun(() -> {
+            operator.close();
+            client.close();
+            exit.complete(1);
+        });
+        return exit.get();
     }
 }

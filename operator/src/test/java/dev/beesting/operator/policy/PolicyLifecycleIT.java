@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.TestPolicies;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,7 @@ class PolicyLifecycleIT {
     void secretRotationUpdatesTheConfig() {
         cluster.namespace("cms", Map.of());
         cluster.secret("canary-kubeconfig", Map.of("config", "token: first"));
-        cluster.policy(KUBECONFIG_POLICY);
+        cluster.policy(TestPolicies.KUBECONFIG_POLICY);
         NodeConfig first = cluster.awaitConfig(c -> "token: first".equals(value(c, "fake-kubeconfig")));
 
         cluster.rotate("canary-kubeconfig", Map.of("config", "token: second"));
@@ -67,8 +68,8 @@ class PolicyLifecycleIT {
     void deletionRemovesThePolicyFromTheConfig() {
         cluster.namespace("cms", Map.of());
         cluster.secret("canary-kubeconfig", Map.of("config", "token: first"));
-        cluster.policy(KUBECONFIG_POLICY);
-        cluster.policy(AWS_POLICY);
+        cluster.policy(TestPolicies.KUBECONFIG_POLICY);
+        cluster.policy(TestPolicies.AWS_POLICY);
         NodeConfig both = cluster.awaitConfig(c -> c.policies().size() == 2);
 
         cluster.client()
@@ -90,7 +91,7 @@ class PolicyLifecycleIT {
     @Test
     void unrelatedChangesKeepTheGeneration() {
         cluster.namespace("cms", Map.of());
-        cluster.policy(AWS_POLICY);
+        cluster.policy(TestPolicies.AWS_POLICY);
         NodeConfig first = cluster.awaitConfig(c -> c.policies().size() == 1);
         cluster.awaitPolicy("fake-aws", p -> p.getStatus() != null);
 
@@ -102,25 +103,6 @@ class PolicyLifecycleIT {
                 cluster.awaitConfig(c -> c.policies().getFirst().namespaces().contains("late"));
         assertThat(later.generation()).isEqualTo(first.generation() + 1);
     }
-
-    static final String AWS_POLICY = """
-            apiVersion: beesting.dev/v1alpha1
-            kind: HoneytokenPolicy
-            metadata: {name: fake-aws}
-            spec:
-              tokens: [{path: /root/.aws/credentials, content: {template: "{{awsAccessKeyId}}"}}]
-            """;
-
-    static final String KUBECONFIG_POLICY = """
-            apiVersion: beesting.dev/v1alpha1
-            kind: HoneytokenPolicy
-            metadata: {name: fake-kubeconfig}
-            spec:
-              tokens:
-                - path: /root/.kube/config
-                  mode: "0400"
-                  content: {secretKeyRef: {name: canary-kubeconfig, key: config}}
-            """;
 
     private static String value(NodeConfig config, String policy) {
         return config.policies().stream()

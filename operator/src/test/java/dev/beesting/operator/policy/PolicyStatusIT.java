@@ -10,6 +10,7 @@ import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
@@ -34,7 +35,7 @@ class PolicyStatusIT {
 
     @Test
     void nodesBecomeReadyWhenTheyApplyTheGenerationCarryingThePolicy() {
-        cluster.policy(PolicyLifecycleIT.AWS_POLICY);
+        cluster.policy(TestPolicies.AWS_POLICY);
         NodeConfig config = cluster.awaitConfig(c -> c.policies().size() == 1);
         HoneytokenPolicyStatus none = status(cluster.awaitPolicy("fake-aws", p -> p.getStatus() != null));
         assertThat(none.configGeneration).isEqualTo(config.generation());
@@ -69,7 +70,7 @@ class PolicyStatusIT {
 
     @Test
     void alertCountFollowsTheAlertsNamingThePolicy() {
-        cluster.policy(PolicyLifecycleIT.AWS_POLICY);
+        cluster.policy(TestPolicies.AWS_POLICY);
         cluster.awaitPolicy("fake-aws", p -> p.getStatus() != null && p.getStatus().alerts == 0);
 
         alert("cms", "a1", "fake-aws");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import java.util.List;
@@ -31,7 +32,7 @@ class PolicyValidationIT {
 
     @Test
     void invalidPolicyGetsTheConditionAndAnEventAndValidOnesStayCompiled() {
-        cluster.policy(PolicyLifecycleIT.AWS_POLICY);
+        cluster.policy(TestPolicies.AWS_POLICY);
         cluster.secret("canary-kubeconfig", Map.of("other", "x"));
         cluster.policy("""
                 apiVersion: beesting.dev/v1alpha1
@@ -79,7 +80,7 @@ class PolicyValidationIT {
 
     @Test
     void addingTheMissingSecretKeyAcceptsThePolicy() {
-        cluster.policy(PolicyLifecycleIT.KUBECONFIG_POLICY);
+        cluster.policy(TestPolicies.KUBECONFIG_POLICY);
         Condition missing = accepted(cluster.awaitPolicy("fake-kubeconfig", p -> accepted(p) != null));
         assertThat(missing.getMessage())
                 .isEqualTo("spec.tokens[0].content.secretKeyRef: Secret beesting-system/canary-kubeconfig not found");
@@ -93,7 +94,7 @@ class PolicyValidationIT {
 
     @Test
     void policyThatWouldOverflowTheSecretIsRejectedAndTheOthersStay() {
-        cluster.policy(PolicyLifecycleIT.AWS_POLICY);
+        cluster.policy(TestPolicies.AWS_POLICY);
         cluster.awaitConfig(c -> c.policies().size() == 1);
         StringBuilder tokens = new StringBuilder();
         String big = "x".repeat(60_000);

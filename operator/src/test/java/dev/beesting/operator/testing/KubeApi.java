@@ -9,10 +9,12 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,6 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -38,12 +43,12 @@ public final class KubeApi implements AutoCloseable {
 
     private final KubernetesClient client;
     private final AutoCloseable server;
-    private final boolean real;
+    private final KubernetesMockServer mock;
 
-    private KubeApi(KubernetesClient client, AutoCloseable server, boolean real) {
+    private KubeApi(KubernetesClient client, AutoCloseable server, KubernetesMockServer mock) {
         this.client = client;
         this.server = server;
-        this.real = real;
+        this.mock = mock;
     }
 
     public static boolean realServerSelected() {
@@ -73,10 +78,12 @@ public final class KubeApi implements AutoCloseable {
 
     private static KubeApi startMock() {
         MOCK_LOG.setLevel(Level.WARNING); // it logs every request at INFO
+        // CRUD for everything, plus expectations where a test needs an answer the CRUD store cannot give
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+                new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        return new KubeApi(server.createClient(), server::destroy, false);
+        return new KubeApi(server.createClient(), server::destroy, server);
     }
 
     private static KubeApi startReal() {
@@ -95,7 +102,7 @@ public final class KubeApi implements AutoCloseable {
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
                 .build();
-        return new KubeApi(client, server::stop, true);
+        return new KubeApi(client, server::stop, null);
     }
 
     private void installCrds() {
@@ -106,7 +113,7 @@ public final class KubeApi implements AutoCloseable {
                     .load(file.toFile())
                     .item();
             client.resource(crd).create();
-            if (real) {
+            if (isReal()) {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> client
                                 .apiextensions()
@@ -136,7 +143,12 @@ public final class KubeApi implements AutoCloseable {
 
     /** Whether this is a real API server (which evaluates the CRDs' CEL rules and folds stringData). */
     public boolean isReal() {
-        return real;
+        return mock == null;
+    }
+
+    /** The mock server, for expectations; empty on a real API server. */
+    public Optional<KubernetesMockServer> mock() {
+        return Optional.ofNullable(mock);
     }
 
     @Override
