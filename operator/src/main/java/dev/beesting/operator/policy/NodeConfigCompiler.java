@@ -6,7 +6,6 @@ import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicySpec;
-import dev.beesting.api.v1alpha1.LabelSelectors;
 import dev.beesting.api.v1alpha1.TokenSpec;
 import dev.beesting.api.v1alpha1.validation.FieldError;
 import dev.beesting.api.v1alpha1.validation.HoneytokenPolicyValidator;
@@ -45,13 +44,13 @@ public final class NodeConfigCompiler {
     public CompilationResult compile(PolicyInputs inputs) {
         Map<String, PolicyOutcome> outcomes = new HashMap<>();
         List<CompiledPolicy> fitting = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
         int emptySize = utf8Length(NodeConfigCodec.write(new NodeConfig(NodeConfig.API_VERSION, 0, List.of())));
         long estimate = emptySize + 24; // room for a longer generation number
+        NamespaceIndex namespaces = new NamespaceIndex(inputs.namespaceLabels());
         for (HoneytokenPolicy policy :
                 inputs.policies().stream().sorted(OLDEST_FIRST).toList()) {
             String name = policy.getMetadata().getName();
-            PolicyOutcome outcome = compileOne(policy, inputs);
+            PolicyOutcome outcome = compileOne(policy, inputs, namespaces);
             if (outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled)) {
                 int size =
                         utf8Length(NodeConfigCodec.write(new NodeConfig(NodeConfig.API_VERSION, 0, List.of(compiled))))
@@ -62,7 +61,6 @@ public final class NodeConfigCompiler {
                 } else {
                     estimate += size;
                     fitting.add(compiled);
-                    sizes.add(size);
                 }
             }
             outcomes.put(name, outcome);
@@ -87,7 +85,7 @@ public final class NodeConfigCompiler {
                         + " bytes of a Secret; the policy is left out, the other policies are unaffected");
     }
 
-    private static PolicyOutcome compileOne(HoneytokenPolicy policy, PolicyInputs inputs) {
+    private static PolicyOutcome compileOne(HoneytokenPolicy policy, PolicyInputs inputs, NamespaceIndex index) {
         HoneytokenPolicySpec spec = policy.getSpec();
         List<FieldError> errors = HoneytokenPolicyValidator.validate(spec);
         if (!errors.isEmpty()) {
@@ -97,11 +95,7 @@ public final class NodeConfigCompiler {
         if (!errors.isEmpty()) {
             return new PolicyOutcome.Rejected(PolicyConditions.SECRET_REFERENCE_UNRESOLVED, join(errors));
         }
-        List<String> namespaces = inputs.namespaceLabels().entrySet().stream()
-                .filter(ns -> LabelSelectors.matches(spec.namespaceSelector, ns.getValue()))
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toList();
+        List<String> namespaces = index.matching(spec.namespaceSelector);
         List<CompiledToken> tokens = spec.tokens.stream()
                 .map(token -> token(token, inputs.secretData()))
                 .toList();
