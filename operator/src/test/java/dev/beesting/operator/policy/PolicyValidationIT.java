@@ -45,24 +45,29 @@ class PolicyValidationIT {
                     - path: /root/.kube/config
                       content: {secretKeyRef: {name: canary-kubeconfig, key: config}}
                 """);
-        // the mock server does not evaluate the CRD's CEL rules, so the operator's own check is what rejects this
-        cluster.policy("""
-                apiVersion: beesting.dev/v1alpha1
-                kind: HoneytokenPolicy
-                metadata: {name: relative}
-                spec:
-                  tokens: [{path: etc/app/token, content: {value: x}}]
-                """);
-
+        // the mock server does not evaluate the CRD's CEL rules, so the operator's own check is what rejects this;
+        // a real API server refuses it at the door (RealApiServerCorpusIT covers that)
+        boolean schemaChecked = cluster.api().isReal();
+        if (!schemaChecked) {
+            cluster.policy("""
+                    apiVersion: beesting.dev/v1alpha1
+                    kind: HoneytokenPolicy
+                    metadata: {name: relative}
+                    spec:
+                      tokens: [{path: etc/app/token, content: {value: x}}]
+                    """);
+        }
         Condition broken = accepted(cluster.awaitPolicy("broken", p -> accepted(p) != null));
         assertThat(broken.getStatus()).isEqualTo("False");
         assertThat(broken.getReason()).isEqualTo(PolicyConditions.SECRET_REFERENCE_UNRESOLVED);
         assertThat(broken.getMessage())
                 .isEqualTo("spec.tokens[1].content.secretKeyRef: Secret beesting-system/canary-kubeconfig has no key"
                         + " \"config\"");
-        Condition relative = accepted(cluster.awaitPolicy("relative", p -> accepted(p) != null));
-        assertThat(relative.getReason()).isEqualTo(PolicyConditions.INVALID_SPEC);
-        assertThat(relative.getMessage()).contains("spec.tokens[0].path: must be an absolute path");
+        if (!schemaChecked) {
+            Condition relative = accepted(cluster.awaitPolicy("relative", p -> accepted(p) != null));
+            assertThat(relative.getReason()).isEqualTo(PolicyConditions.INVALID_SPEC);
+            assertThat(relative.getMessage()).contains("spec.tokens[0].path: must be an absolute path");
+        }
 
         assertThat(cluster.awaitConfig(c -> !c.policies().isEmpty()).policies())
                 .extracting(CompiledPolicy::name)
