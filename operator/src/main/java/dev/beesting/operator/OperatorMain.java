@@ -1,10 +1,99 @@
 package dev.beesting.operator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /** Entry point of the cluster operator. */
-public final class OperatorMain {
-    private OperatorMain() {}
+@Command(
+        name = "beesting-operator",
+        mixinStandardHelpOptions = true,
+        description = "Compiles HoneytokenPolicies into the node configuration that Beesting node agents apply.")
+public final class OperatorMain implements Callable<Integer> {
+    @Option(
+            names = "--namespace",
+            defaultValue = "${env:BEESTING_NAMESPACE:-" + OperatorSettings.DEFAULT_NAMESPACE + "}",
+            description = "Operator namespace: node config Secret, referenced Secrets, Lease (env BEESTING_NAMESPACE;"
+                    + " default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Option(
+            names = "--leader-election",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Elect a leader through a Lease so several replicas can run (default: ${DEFAULT-VALUE}).")
+    boolean leaderElection;
+
+    @Option(
+            names = "--lease-name",
+            defaultValue = OperatorSettings.DEFAULT_LEASE,
+            description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+    String leaseName;
+
+    @Option(
+            names = "--identity",
+            defaultValue = "${env:POD_NAME:-${env:HOSTNAME:-beesting-operator}}",
+            description = "This replica's name in the Lease (env POD_NAME, then HOSTNAME).")
+    String identity;
+
+    @Option(
+            names = "--http-address",
+            defaultValue = "0.0.0.0",
+            description = "Address of the health, readiness and metrics endpoints (default: ${DEFAULT-VALUE}).")
+    String httpAddress;
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "Port of /healthz, /readyz and /metrics; 0 turns them off (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(
+            names = "--alert-retention",
+            converter = DurationConverter.class,
+            description = "Delete HoneytokenAlerts last seen longer ago than this (e.g. 30d, 12h, PT90M); off by"
+                    + " default.")
+    Duration alertRetention;
 
     public static void main(String[] args) {
-        System.out.println("beesting-operator");
+        System.exit(new CommandLine(new OperatorMain()).execute(args));
+    }
+
+    OperatorSettings settings() {
+        return new OperatorSettings(
+                namespace,
+                leaderElection,
+                leaseName,
+                identity,
+                httpPort == 0 ? Optional.empty() : Optional.of(new InetSocketAddress(httpAddress, httpPort)),
+                Optional.ofNullable(alertRetention));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException, ExecutionException {
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        BeestingOperator operator = new BeestingOperator(client, settings(), Clock.systemUTC()).start();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            operator.close();
+            client.close();
+            exit.complete(0);
+        }));
+        operator.leadershipLost().thenRun(() -> {
+            operator.close();
+            client.close();
+            exit.complete(1);
+        });
+        return exit.get();
     }
 }

@@ -13,6 +13,14 @@ public class HoneytokenPolicyStatus {
     @JsonPropertyDescription("The policy generation this status describes.")
     public Long observedGeneration;
 
+    /**
+     * Generation of the node configuration that first carried observedGeneration; a node whose HoneytokenNode reports
+     * this generation or a later one runs this version of the policy.
+     */
+    @JsonPropertyDescription("Generation of the node configuration that first carried observedGeneration; a node whose"
+            + " HoneytokenNode reports this generation or a later one runs this version of the policy.")
+    public Long configGeneration;
+
     /** Accepted (valid and compiled into the node configuration) and Ready (every node runs it). */
     @JsonPropertyDescription(
             "Accepted (valid and compiled into the node configuration) and Ready (every node runs it).")

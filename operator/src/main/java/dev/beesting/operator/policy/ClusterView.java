@@ -1,0 +1,102 @@
+package dev.beesting.operator.policy;
+
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** Reads the informer caches a reconcile needs; no API calls. */
+final class ClusterView {
+    static final String NAME_LABEL = "kubernetes.io/metadata.name";
+
+    private final String operatorNamespace;
+    private final NodeConfigDependentResource nodeConfig;
+    private final InformerEventSource<Namespace, HoneytokenPolicy> namespaces;
+    private final InformerEventSource<HoneytokenNode, HoneytokenPolicy> nodes;
+    private final InformerEventSource<HoneytokenAlert, HoneytokenPolicy> alerts;
+
+    ClusterView(
+            String operatorNamespace,
+            NodeConfigDependentResource nodeConfig,
+            InformerEventSource<Namespace, HoneytokenPolicy> namespaces,
+            InformerEventSource<HoneytokenNode, HoneytokenPolicy> nodes,
+            InformerEventSource<HoneytokenAlert, HoneytokenPolicy> alerts) {
+        this.operatorNamespace = operatorNamespace;
+        this.nodeConfig = nodeConfig;
+        this.namespaces = namespaces;
+        this.nodes = nodes;
+        this.alerts = alerts;
+    }
+
+    PolicyInputs inputs(Stream<HoneytokenPolicy> policies) {
+        List<HoneytokenPolicy> live = policies.filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+        Map<String, Map<String, String>> labels = new HashMap<>();
+        namespaces.list().forEach(ns -> labels.put(ns.getMetadata().getName(), labelsOf(ns)));
+        Map<String, Map<String, String>> secrets = new HashMap<>();
+        nodeConfig
+                .secrets()
+                // the node config is the output; referencing it would feed the config into itself
+                .filter(s -> !NodeConfig.SECRET_NAME.equals(s.getMetadata().getName()))
+                .forEach(s -> secrets.put(s.getMetadata().getName(), decodedData(s)));
+        return new PolicyInputs(
+                operatorNamespace, live, labels, secrets, nodeConfig.stored().flatMap(NodeConfigSecret::read));
+    }
+
+    /** Nodes whose applied config generation is at least {@code since}. */
+    NodeReadiness readiness(Long since) {
+        List<HoneytokenNode> all = nodes.list().toList();
+        if (since == null) {
+            return NodeReadiness.none(all.size());
+        }
+        List<String> pending = new ArrayList<>();
+        for (HoneytokenNode node : all) {
+            Long applied = NodeToPolicyMapper.appliedGeneration(node);
+            if (applied == null || applied < since) {
+                pending.add(node.getMetadata().getName());
+            }
+        }
+        pending.sort(null);
+        return new NodeReadiness(all.size() - pending.size(), all.size(), pending);
+    }
+
+    long alerts(String policy) {
+        return alerts.byIndex(AlertToPolicyMapper.INDEX, policy).size();
+    }
+
+    /** The API server sets kubernetes.io/metadata.name on every namespace; add it where a test server did not. */
+    private static Map<String, String> labelsOf(Namespace namespace) {
+        Map<String, String> labels =
+                new HashMap<>(Objects.requireNonNullElse(namespace.getMetadata().getLabels(), Map.of()));
+        labels.putIfAbsent(NAME_LABEL, namespace.getMetadata().getName());
+        return labels;
+    }
+
+    private static Map<String, String> decodedData(Secret secret) {
+        Map<String, String> data = new HashMap<>();
+        if (secret.getData() != null) {
+            secret.getData()
+                    .forEach((key, value) -> data.put(
+                            key,
+                            value == null
+                                    ? ""
+                                    : new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
+        }
+        // stringData shows only where the server does not fold it into data on write (the mock server)
+        if (secret.getStringData() != null) {
+            data.putAll(secret.getStringData());
+        }
+        return data;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.beesting.operator.policy;
+
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles any policy by recompiling all of them into the one node config, then writes that policy's status.
+ * Runs on every event including deletes (no finalizer needed: a deleted policy simply drops out of the next config).
+ */
+@ControllerConfiguration(name = HoneytokenPolicyReconciler.NAME, triggerReconcilerOnAllEvents = true)
+public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPolicy> {
+    public static final String NAME = "honeytokenpolicy";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HoneytokenPolicyReconciler.class);
+
+    private final String operatorNamespace;
+    private final NodeConfigCompiler compiler;
+    private final PolicyStatusFactory statusFactory;
+    private final PolicyEvents events;
+    private final CompilationListener listener;
+    private final NodeConfigDependentResource nodeConfig;
+    private volatile ClusterView view;
+
+    /** Told about every compilation, for metrics. */
+    public interface CompilationListener {
+        void compiled(CompilationResult result, long nanos);
+    }
+
+    public HoneytokenPolicyReconciler(
+            String operatorNamespace,
+            NodeConfigCompiler compiler,
+            PolicyStatusFactory statusFactory,
+            PolicyEvents events,
+            CompilationListener listener) {
+        this.operatorNamespace = operatorNamespace;
+        this.compiler = compiler;
+        this.statusFactory = statusFactory;
+        this.events = events;
+        this.listener = listener;
+        this.nodeConfig = new NodeConfigDependentResource(operatorNamespace);
+    }
+
+    @Override
+    public List<EventSource<?, HoneytokenPolicy>> prepareEventSources(EventSourceContext<HoneytokenPolicy> context) {
+        var policies = context.getPrimaryCache();
+        policies.addIndexer(SecretToPolicyMapper.INDEX, SecretToPolicyMapper::referencedSecrets);
+
+        var namespaces = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Namespace.class, HoneytokenPolicy.class)
+                        .withName("namespaces")
+                        .withSecondaryToPrimaryMapper(new NamespaceToPolicyMapper(policies))
+                        .withOnUpdateFilter(NamespaceToPolicyMapper::labelsChanged)
+                        .build(),
+                context);
+        var nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(HoneytokenNode.class, HoneytokenPolicy.class)
+                        .withName("nodes")
+                        .withSecondaryToPrimaryMapper(new NodeToPolicyMapper(policies))
+                        .withOnUpdateFilter(NodeToPolicyMapper::generationChanged)
+                        .build(),
+                context);
+        var alerts = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(HoneytokenAlert.class, HoneytokenPolicy.class)
+                        .withName("alerts")
+                        .withWatchAllNamespaces()
+                        .withSecondaryToPrimaryMapper(new AlertToPolicyMapper())
+                        // the count changes on create and delete only
+                        .withOnUpdateFilter((newAlert, oldAlert) -> false)
+                        .build(),
+                context);
+        alerts.addIndexer(AlertToPolicyMapper.INDEX, AlertToPolicyMapper::policyOf);
+        var secrets = nodeConfig.eventSource(context).orElseThrow();
+        view = new ClusterView(operatorNamespace, nodeConfig, namespaces, nodes, alerts);
+        return List.of(namespaces, nodes, alerts, secrets);
+    }
+
+    @Override
+    public UpdateControl<HoneytokenPolicy> reconcile(HoneytokenPolicy policy, Context<HoneytokenPolicy> context) {
+        String name = policy.getMetadata().getName();
+        long started = System.nanoTime();
+        PolicyInputs inputs = view.inputs(context.getPrimaryCache().list());
+        CompilationResult result = compiler.compile(inputs);
+        listener.compiled(result, System.nanoTime() - started);
+        context.managedWorkflowAndDependentResourceContext().put(NodeConfigDependentResource.MODEL_KEY, result);
+        var written = nodeConfig.reconcile(policy, context);
+        if (written.getSingleOperation()
+                != io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult.Operation.NONE) {
+            LOG.info(
+                    "node config written generation={} policies={} bytes={} trigger={}",
+                    result.config().generation(),
+                    result.config().policies().size(),
+                    result.bytes(),
+                    name);
+        }
+        if (context.isPrimaryResourceDeleted()) {
+            LOG.info("policy deleted, left out of the node config policy={}", name);
+            return UpdateControl.noUpdate();
+        }
+
+        PolicyOutcome outcome = result.outcome(name);
+        Long since = firstCarryingGeneration(policy, outcome, inputs.current(), result.config());
+        HoneytokenPolicyStatus status =
+                statusFactory.status(policy, outcome, since, view.readiness(since), view.alerts(name));
+        announceRejection(policy, status);
+        if (sameStatus(policy.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        policy.setStatus(status);
+        return UpdateControl.patchStatus(policy);
+    }
+
+    /**
+     * The config generation that first carried this policy's generation: kept from the status while the stored config
+     * before this reconcile already carried it; if another reconcile wrote it, that stored generation (the earliest
+     * this reconcile can prove, so readiness is never claimed early); else the generation just written.
+     */
+    static Long firstCarryingGeneration(
+            HoneytokenPolicy policy, PolicyOutcome outcome, Optional<NodeConfig> before, NodeConfig now) {
+        if (!(outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled))) {
+            return null;
+        }
+        boolean carriedBefore = before.map(config -> config.policies().stream()
+                        .anyMatch(p -> p.uid().equals(compiled.uid()) && p.generation() == compiled.generation()))
+                .orElse(false);
+        if (!carriedBefore) {
+            return now.generation();
+        }
+        HoneytokenPolicyStatus previous = policy.getStatus();
+        if (previous != null
+                && previous.configGeneration != null
+                && Objects.equals(previous.observedGeneration, compiled.generation())
+                && previous.configGeneration <= before.get().generation()) {
+            return previous.configGeneration;
+        }
+        return before.get().generation();
+    }
+
+    /** A Warning Event when the policy becomes unaccepted or the reason it is unaccepted changes. */
+    private void announceRejection(HoneytokenPolicy policy, HoneytokenPolicyStatus status) {
+        Condition now = accepted(status);
+        if (now == null || !"False".equals(now.getStatus())) {
+            return;
+        }
+        Condition before = policy.getStatus() == null ? null : accepted(policy.getStatus());
+        boolean news = before == null
+                || !"False".equals(before.getStatus())
+                || !Objects.equals(before.getReason(), now.getReason())
+                || !Objects.equals(before.getMessage(), now.getMessage());
+        if (news) {
+            LOG.info(
+                    "policy not accepted policy={} reason={} message={}",
+                    policy.getMetadata().getName(),
+                    now.getReason(),
+                    now.getMessage());
+            events.warning(policy, now.getReason(), now.getMessage());
+        }
+    }
+
+    private static Condition accepted(HoneytokenPolicyStatus status) {
+        return status.conditions.stream()
+                .filter(c -> PolicyConditions.ACCEPTED.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static boolean sameStatus(HoneytokenPolicyStatus a, HoneytokenPolicyStatus b) {
+        var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+        return a != null && mapper.valueToTree(a).equals(mapper.valueToTree(b));
+    }
+}

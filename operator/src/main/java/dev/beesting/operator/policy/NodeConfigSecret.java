@@ -1,0 +1,87 @@
+package dev.beesting.operator.policy;
+
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node config as a Secret: rendering it and reading back what is stored. */
+public final class NodeConfigSecret {
+    /** Annotation holding the config generation, so it shows without decoding the data. */
+    public static final String GENERATION_ANNOTATION = "beesting.dev/config-generation";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeConfigSecret.class);
+    private static final Map<String, String> LABELS = Map.of(
+            "app.kubernetes.io/name", "beesting",
+            "app.kubernetes.io/component", "node-config",
+            "app.kubernetes.io/managed-by", "beesting-operator");
+
+    private NodeConfigSecret() {}
+
+    public static Secret render(String namespace, CompilationResult result) {
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(NodeConfig.SECRET_NAME)
+                .withNamespace(namespace)
+                .withLabels(LABELS)
+                .withAnnotations(Map.of(
+                        GENERATION_ANNOTATION, Long.toString(result.config().generation())))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(Map.of(NodeConfig.SECRET_KEY, base64(result.json())))
+                .build();
+    }
+
+    /** The stored config; a damaged one counts as an empty config at its annotated generation, so the next differs. */
+    public static Optional<NodeConfig> read(Secret secret) {
+        if (secret == null) {
+            return Optional.empty();
+        }
+        String encoded = secret.getData() == null ? null : secret.getData().get(NodeConfig.SECRET_KEY);
+        try {
+            if (encoded == null) {
+                throw new IllegalArgumentException("key " + NodeConfig.SECRET_KEY + " is missing");
+            }
+            return Optional.of(
+                    NodeConfigCodec.read(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            long generation = annotatedGeneration(secret);
+            LOG.warn(
+                    "stored node config is unreadable, it will be rewritten secret={} generation={} error={}",
+                    NodeConfig.SECRET_NAME,
+                    generation,
+                    e.getMessage());
+            return Optional.of(new NodeConfig(NodeConfig.API_VERSION, generation, java.util.List.of()));
+        }
+    }
+
+    /** Whether the stored Secret already holds exactly what {@code desired} holds. */
+    static boolean sameContent(Secret actual, Secret desired) {
+        return actual.getData() != null
+                && actual.getData().equals(desired.getData())
+                && actual.getMetadata().getAnnotations() != null
+                && desired.getMetadata()
+                        .getAnnotations()
+                        .get(GENERATION_ANNOTATION)
+                        .equals(actual.getMetadata().getAnnotations().get(GENERATION_ANNOTATION));
+    }
+
+    private static long annotatedGeneration(Secret secret) {
+        Map<String, String> annotations = secret.getMetadata().getAnnotations();
+        try {
+            return annotations == null ? 0 : Long.parseLong(annotations.getOrDefault(GENERATION_ANNOTATION, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

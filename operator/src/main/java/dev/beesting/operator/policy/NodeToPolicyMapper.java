@@ -1,0 +1,33 @@
+package dev.beesting.operator.policy;
+
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** A node agent appeared, went or applied another config generation: every policy recounts its ready nodes. */
+final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNode> {
+    private final IndexerResourceCache<HoneytokenPolicy> policies;
+
+    NodeToPolicyMapper(IndexerResourceCache<HoneytokenPolicy> policies) {
+        this.policies = policies;
+    }
+
+    /** Heartbeats update the node every few seconds; only the applied generation matters to policies. */
+    static boolean generationChanged(HoneytokenNode newNode, HoneytokenNode oldNode) {
+        return !Objects.equals(appliedGeneration(newNode), appliedGeneration(oldNode));
+    }
+
+    static Long appliedGeneration(HoneytokenNode node) {
+        return node.getStatus() == null ? null : node.getStatus().configGeneration;
+    }
+
+    @Override
+    public Set<ResourceID> toPrimaryResourceIDs(HoneytokenNode node) {
+        return policies.list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+}

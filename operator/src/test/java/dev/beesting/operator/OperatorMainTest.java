@@ -1,0 +1,55 @@
+package dev.beesting.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OperatorMainTest {
+    @Test
+    void defaultsRunOneLeaderElectedReplicaInBeestingSystemWithoutRetention() {
+        OperatorMain main = parse();
+        OperatorSettings settings = main.settings();
+        assertThat(settings.namespace())
+                .isEqualTo(System.getenv().getOrDefault("BEESTING_NAMESPACE", "beesting-system"));
+        assertThat(settings.leaderElection()).isTrue();
+        assertThat(settings.alertRetention()).isEmpty();
+        assertThat(settings.opsAddress())
+                .hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(8080));
+    }
+
+    @Test
+    void flagsOverrideTheDefaults() {
+        OperatorSettings settings = parse(
+                        "--namespace=sec",
+                        "--no-leader-election",
+                        "--alert-retention=30d",
+                        "--http-port=0",
+                        "--lease-name=other")
+                .settings();
+        assertThat(settings.namespace()).isEqualTo("sec");
+        assertThat(settings.leaderElection()).isFalse();
+        assertThat(settings.alertRetention()).contains(Duration.ofDays(30));
+        assertThat(settings.opsAddress()).isEmpty();
+        assertThat(settings.leaseName()).isEqualTo("other");
+    }
+
+    @Test
+    void retentionAcceptsShortAndIsoDurationsAndRejectsOthersByName() {
+        DurationConverter converter = new DurationConverter();
+        assertThat(converter.convert("12h")).isEqualTo(Duration.ofHours(12));
+        assertThat(converter.convert("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(converter.convert("PT90M")).isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> converter.convert("soon"))
+                .isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    private static OperatorMain parse(String... args) {
+        OperatorMain main = new OperatorMain();
+        new CommandLine(main).parseArgs(args);
+        return main;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.beesting.operator.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Golden files: {@code golden/<case>/input.yaml} (namespaces, Secrets, policies) in, the node config
+ * ({@code config.json}, uids and the config generation blanked) and every policy's Accepted condition ({@code accepted.txt}) out. Run with
+ * {@code -Dgolden.update=true} to rewrite the expected files after an intended change, then review the diff.
+ */
+class GoldenNodeConfigIT {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final Path SAMPLES = Path.of("../config/samples");
+
+    private OperatorHarness cluster;
+
+    @BeforeEach
+    void start() {
+        cluster = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"samples", "mixed"})
+    void compilesTheInputsIntoTheGoldenNodeConfig(String name) throws IOException {
+        List<HasMetadata> applied = new ArrayList<>(cluster.apply("/golden/" + name + "/input.yaml"));
+        if (name.equals("samples")) {
+            for (Path sample : samples()) {
+                applied.addAll(cluster.apply(sample));
+            }
+        }
+        List<String> policies = applied.stream()
+                .filter(item -> "HoneytokenPolicy".equals(item.getKind()))
+                .map(p -> p.getMetadata().getName())
+                .sorted()
+                .toList();
+        // reconciles run one at a time, so once every policy has a status the config holds all of them
+        List<String> accepted = await().atMost(OperatorHarness.PATIENCE)
+                .until(() -> policies.stream().map(this::acceptedLine).toList(), lines -> !lines.contains(null));
+
+        String config = NodeConfigCodec.write(cluster.nodeConfig().orElseThrow())
+                .replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
+                // how many configs were written on the way depends on event timing; the content must not
+                .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
+        expect(GOLDEN.resolve(name).resolve("config.json"), config);
+        expect(GOLDEN.resolve(name).resolve("accepted.txt"), String.join("\n", accepted) + "\n");
+    }
+
+    private String acceptedLine(String policy) {
+        HoneytokenPolicy stored = cluster.client()
+                .resources(HoneytokenPolicy.class)
+                .withName(policy)
+                .get();
+        Condition accepted = PolicyValidationIT.accepted(stored);
+        if (accepted == null) {
+            return null;
+        }
+        return policy + ": " + accepted.getStatus() + " " + accepted.getReason() + ": " + accepted.getMessage();
+    }
+
+    private static void expect(Path file, String actual) throws IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(file, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(actual).as("golden file " + file).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    private static List<Path> samples() throws IOException {
+        try (Stream<Path> files = Files.list(SAMPLES)) {
+            return files.filter(f -> f.toString().endsWith(".yaml"))
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
+        }
+    }
+}

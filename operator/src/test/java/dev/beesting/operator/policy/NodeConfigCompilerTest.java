@@ -1,0 +1,110 @@
+package dev.beesting.operator.policy;
+
+import static dev.beesting.operator.policy.Policies.literal;
+import static dev.beesting.operator.policy.Policies.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.api.v1alpha1.TokenContent;
+import dev.beesting.api.v1alpha1.TokenSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigCompilerTest {
+    private static final Map<String, Map<String, String>> NAMESPACES = Map.of(
+            "cms", Map.of("protect", "true"),
+            "shop", Map.of("protect", "true"),
+            "dev", Map.of());
+
+    private final NodeConfigCompiler compiler = new NodeConfigCompiler();
+
+    @Test
+    void firstConfigIsGenerationOneAndPoliciesAreSortedByName() {
+        CompilationResult result = compiler.compile(inputs(
+                Optional.empty(),
+                policy("zeta", "2025-01-01T00:00:00Z", null, literal("/a", "x")),
+                policy("alpha", "2025-01-02T00:00:00Z", Map.of("protect", "true"), literal("/b", "y"))));
+
+        assertThat(result.config().generation()).isEqualTo(1);
+        assertThat(result.config().policies()).extracting(CompiledPolicy::name).containsExactly("alpha", "zeta");
+        assertThat(result.config().policies().getFirst().namespaces()).containsExactly("cms", "shop");
+        assertThat(result.outcome("zeta").matchedNamespaces()).isEqualTo(3);
+    }
+
+    @Test
+    void sameContentKeepsTheGenerationAndAnyChangeTakesTheNextOne() {
+        HoneytokenPolicy policy = policy("p", "2025-01-01T00:00:00Z", null, literal("/a", "x"));
+        NodeConfig stored = compiler.compile(inputs(Optional.empty(), policy)).config();
+        NodeConfig stored7 = new NodeConfig(stored.apiVersion(), 7, stored.policies());
+
+        assertThat(compiler.compile(inputs(Optional.of(stored7), policy))
+                        .config()
+                        .generation())
+                .isEqualTo(7);
+        policy.getSpec().tokens.getFirst().mode = "0400";
+        assertThat(compiler.compile(inputs(Optional.of(stored7), policy))
+                        .config()
+                        .generation())
+                .isEqualTo(8);
+        assertThat(compiler.compile(inputs(Optional.of(stored7))).config().generation())
+                .isEqualTo(8);
+    }
+
+    @Test
+    void invalidAndUnresolvedPoliciesAreLeftOutNamingTheField() {
+        TokenSpec secret = new TokenSpec("/root/.kube/config", TokenContent.secret("kubeconfig", "config"));
+        CompilationResult result = compiler.compile(inputs(
+                Optional.empty(),
+                policy("good", "2025-01-01T00:00:00Z", null, literal("/a", "x")),
+                policy("relative", "2025-01-01T00:00:00Z", null, literal("a", "x")),
+                policy("unresolved", "2025-01-01T00:00:00Z", null, literal("/a", "x"), secret)));
+
+        assertThat(result.config().policies()).extracting(CompiledPolicy::name).containsExactly("good");
+        assertThat(result.outcome("relative"))
+                .isEqualTo(new PolicyOutcome.Rejected(
+                        PolicyConditions.INVALID_SPEC, "spec.tokens[0].path: must be an absolute path"));
+        assertThat(result.outcome("unresolved"))
+                .isEqualTo(new PolicyOutcome.Rejected(
+                        PolicyConditions.SECRET_REFERENCE_UNRESOLVED,
+                        "spec.tokens[1].content.secretKeyRef: Secret beesting-system/kubeconfig not found"));
+    }
+
+    @Test
+    void secretValuesAreResolvedIntoTheConfig() {
+        TokenSpec secret = new TokenSpec("/root/.kube/config", TokenContent.secret("kubeconfig", "config"));
+        CompilationResult result = compiler.compile(new PolicyInputs(
+                "beesting-system",
+                List.of(policy("p", "2025-01-01T00:00:00Z", null, secret)),
+                NAMESPACES,
+                Map.of("kubeconfig", Map.of("config", "kind: Config")),
+                Optional.empty()));
+
+        assertThat(result.config().policies().getFirst().tokens().getFirst().value())
+                .isEqualTo("kind: Config");
+    }
+
+    @Test
+    void whenTheConfigIsFullTheNewestPolicyIsRejectedAndOlderOnesStay() {
+        NodeConfigCompiler small = new NodeConfigCompiler(2_000);
+        String kib = "x".repeat(700);
+        CompilationResult result = small.compile(inputs(
+                Optional.empty(),
+                policy("newest", "2025-03-01T00:00:00Z", null, literal("/a", kib)),
+                policy("oldest", "2025-01-01T00:00:00Z", null, literal("/a", kib)),
+                policy("middle", "2025-02-01T00:00:00Z", Map.of("none", "x"), literal("/a", "small"))));
+
+        assertThat(result.config().policies()).extracting(CompiledPolicy::name).containsExactly("middle", "oldest");
+        assertThat(result.outcome("newest")).isInstanceOf(PolicyOutcome.Rejected.class);
+        assertThat(((PolicyOutcome.Rejected) result.outcome("newest")).reason())
+                .isEqualTo(PolicyConditions.CONFIG_TOO_LARGE);
+        assertThat(result.bytes()).isLessThanOrEqualTo(2_000);
+    }
+
+    private static PolicyInputs inputs(Optional<NodeConfig> current, HoneytokenPolicy... policies) {
+        return new PolicyInputs("beesting-system", List.of(policies), NAMESPACES, Map.of(), current);
+    }
+}
