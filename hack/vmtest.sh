@@ -99,6 +99,7 @@ for series in $kernels; do
         beesting::vm_log "paths with commas or spaces cannot be shared with the guest: $share, $PWD"
         exit 2
     fi
+    echo "$release" >"$share/kernel"
     cp "$hack/lib/vm-guest.sh" "$share/guest.sh"
     write_run_script "$share" "$release" "$@"
     qemu_pid_file=$share/.qemu.pid
@@ -135,6 +136,7 @@ for series in $kernels; do
     boot=-
     [[ -s $share/.command-started ]] && boot=$(seconds_between "$started" "$(cat "$share/.command-started")")
     total=$(seconds_between "$started" "$finished")
+    echo "boot_to_command_s=$boot total_s=$total" >"$share/timing"
     summary+=("$(printf '%-22s exit %3s   boot-to-command %5s s   total %6s s   results %s' \
         "$release" "$rc" "$boot" "$total" "$share")")
     ((overall == 0)) && overall=$rc

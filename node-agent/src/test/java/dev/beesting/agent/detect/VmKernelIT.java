@@ -1,0 +1,51 @@
+package dev.beesting.agent.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The smoke test of hack/vmtest-detect.sh: the guest it boots is fit for the lsm, fentry and kprobe tiers, and
+ * the harness's settings reach the test JVM.
+ */
+@EnabledIfEnvironmentVariable(
+        named = "BEESTING_VM",
+        matches = "1",
+        disabledReason = "checks the stock Debian kernel that hack/vmtest.sh boots (it sets BEESTING_VM=1); the"
+                + " host's kernel is not meant to pass, so elsewhere this is skipped even with CI=true")
+class VmKernelIT {
+
+    @Test
+    void guestKernelHasBpfInTheActiveLsmList() throws IOException {
+        String active = Files.readString(Path.of("/sys/kernel/security/lsm")).strip();
+
+        assertThat(active.split(",")).contains("bpf");
+    }
+
+    @Test
+    void guestRunsTheKernelTheHarnessBooted() {
+        assertThat(System.getProperty("os.version")).isEqualTo(System.getenv("BEESTING_VM_KERNEL"));
+    }
+
+    @Test
+    void bpfAndSecurityFilesystemsAreMounted() throws IOException {
+        List<String> mounts = Files.readAllLines(Path.of("/proc/self/mounts"));
+
+        assertThat(mounts).anySatisfy(line -> assertThat(line).startsWith("bpf /sys/fs/bpf bpf "));
+        assertThat(mounts)
+                .anySatisfy(line -> assertThat(line).startsWith("securityfs /sys/kernel/security securityfs "));
+    }
+
+    @Test
+    void tierListOfTheHarnessReachesTheTestJvm() {
+        String tiers = System.getProperty("beesting.test.tiers", "");
+
+        assertThat(Arrays.stream(tiers.split(",")).map(Tier::fromId)).isNotEmpty();
+    }
+}
