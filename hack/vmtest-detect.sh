@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the node agent's detection tests inside qemu guests with stock Debian kernels (hack/vmtest.sh), for
 # the tiers this machine's kernel refuses. Maven runs only on the host: it compiles the tests and writes
-# their classpath; the guest runs them with JUnit's console launcher and the host's JDK.
+# their classpath; the guest runs them with the host's JDK and the agent's GuestTestRunner.
 #
 #   hack/vmtest-detect.sh [--kernel 6.1|6.12|all] [--tiers lsm,fentry,kprobe] [--tests CLASS_REGEX]
 #                         [--timeout SECONDS] [--no-build]
@@ -31,8 +31,8 @@ out=$PWD/.build/vmtest/detect
 mkdir -p "$out"
 
 if ((build)); then
-    # The vmtest profile adds JUnit's console launcher; reactor modules resolve to their target/classes.
-    ./mvnw -B -q -P vmtest -pl node-agent -am test-compile dependency:build-classpath \
+    # Reactor modules resolve to their target/classes, so nothing needs installing.
+    ./mvnw -B -q -pl node-agent -am test-compile dependency:build-classpath \
         -Dmdep.outputFile=target/vmtest.classpath -Dmdep.includeScope=test
 fi
 echo "-cp node-agent/target/test-classes:node-agent/target/classes:$(cat node-agent/target/vmtest.classpath)" \
@@ -43,11 +43,10 @@ vm_rc=0
 # C1 only (the test run took 66 s instead of 101 s on 6.1 with C1 only) and one GC thread.
 # The reports directory exists only in the guest, hence bash -c.
 hack/vmtest.sh --kernel "$kernels" --timeout "$timeout" --results "$out" -- \
-    bash -c 'exec "$@" --reports-dir "$BEESTING_VM_RESULTS/junit"' _ \
+    bash -c 'exec "$@" "$BEESTING_VM_RESULTS/junit"' _ \
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
     "-Dbeesting.test.tiers=$tiers" "@$out/classpath.args" \
-    org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
-    --fail-if-no-tests --scan-classpath node-agent/target/test-classes --include-classname "$tests" ||
+    dev.beesting.agent.testing.GuestTestRunner node-agent/target/test-classes "$tests" ||
     vm_rc=$?
 
 # One line per kernel from the JUnit XML report, then the tests that failed.
