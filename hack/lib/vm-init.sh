@@ -34,9 +34,9 @@ done
 p9=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o "$p9,ro,cache=loose" hostroot /lower || fail "mount host root over 9p"
 mount -t tmpfs -o mode=755 overlay-rw /rw
-mkdir /rw/upper /rw/work
-# xino=on gives overlay inodes stable, unique numbers; ENVIRONMENT.md explains why the detector cares.
-mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work,xino=on root /newroot ||
+mkdir /rw/upper /rw/overlay-work
+# Without xino=on, file_open fires for the overlay inode and again for the real one with another device.
+mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/overlay-work,xino=on root /newroot ||
     fail "mount overlay root"
 mount -t 9p -o "$p9,cache=none" results "/newroot$share" || fail "mount results share at $share"
 

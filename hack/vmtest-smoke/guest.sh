@@ -3,7 +3,7 @@
 set -euo pipefail
 built=$1
 echo "smoke: active LSMs $(cat /sys/kernel/security/lsm)"
-# The watched file lives on tmpfs, not on the overlay root (ENVIRONMENT.md: overlay shows two inodes).
+# The watched file lives on tmpfs: on the overlay root an open reaches the hooks with two different inodes.
 echo bait >/tmp/smoke-token
 "$built/open_probes" "$built/open_probes.bpf.o" /tmp/smoke-token
 start=$(cut -d' ' -f1 /proc/uptime)
