@@ -4,16 +4,17 @@
 # their classpath; the guest runs them with the host's JDK and the agent's GuestTestRunner.
 #
 #   hack/vmtest-detect.sh [--kernel 6.1|6.12|all] [--tiers lsm,fentry,kprobe] [--tests CLASS_REGEX]
-#                         [--timeout SECONDS] [--no-build]
+#                         [--timeout SECONDS] [--no-build] [-Dname=value]...
 #
-# The tests see the tier list as -Dbeesting.test.tiers; JUnit XML reports land in
-# .build/vmtest/detect/<kernel>/junit. Exits non-zero if a guest failed, a test failed, or nothing passed.
+# The tests see the tier list as -Dbeesting.test.tiers and each -Dname=value given here. JUnit XML
+# reports land in .build/vmtest/detect/<kernel>/junit. Exits non-zero if a guest failed, a test failed, or nothing passed.
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
 
 kernels=all tiers=lsm,fentry,kprobe tests='dev\.beesting\.agent\.detect\..*IT' timeout=600 build=1
+properties=()
 while (($#)); do
     case $1 in
         --kernel) kernels=$2 && shift 2 ;;
@@ -21,6 +22,7 @@ while (($#)); do
         --tests) tests=$2 && shift 2 ;;
         --timeout) timeout=$2 && shift 2 ;;
         --no-build) build=0 && shift ;;
+        -D?*=*) properties+=("$1") && shift ;;
         *) sed -n '6,7p' "$0" | sed 's/^# *//' >&2 && exit 2 ;;
     esac
 done
@@ -45,7 +47,7 @@ vm_rc=0
 hack/vmtest.sh --kernel "$kernels" --timeout "$timeout" --results "$out" -- \
     bash -c 'exec "$@" "$BEESTING_VM_RESULTS/junit"' _ \
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-    "-Dbeesting.test.tiers=$tiers" "@$out/classpath.args" \
+    "-Dbeesting.test.tiers=$tiers" "${properties[@]}" "@$out/classpath.args" \
     dev.beesting.agent.testing.GuestTestRunner node-agent/target/test-classes "$tests" ||
     vm_rc=$?
 
