@@ -3,10 +3,23 @@
 
 BEESTING_APT_PACKAGES=(clang llvm make libbpf-dev libbpf1 bpftool busybox-static runc)
 
+# Only hack/vmtest.sh needs these: a qemu to boot stock Debian kernels (see hack/vmtest.sh).
+BEESTING_VM_APT_PACKAGES=(qemu-system-x86)
+
 # Installs the Debian packages the build and the tests need, once.
 beesting::install_build_deps() {
-    local missing=()
-    for pkg in "${BEESTING_APT_PACKAGES[@]}"; do
+    beesting::apt_install "${BEESTING_APT_PACKAGES[@]}"
+}
+
+# Installs what hack/vmtest.sh needs on top of the build dependencies, once.
+beesting::install_vm_deps() {
+    beesting::apt_install "${BEESTING_APT_PACKAGES[@]}" "${BEESTING_VM_APT_PACKAGES[@]}"
+}
+
+# Installs the given Debian packages (without recommends) unless they are installed already.
+beesting::apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     if ((${#missing[@]})); then
