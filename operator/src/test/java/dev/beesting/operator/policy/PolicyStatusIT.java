@@ -43,7 +43,11 @@ class PolicyStatusIT {
 
         node("worker-1", config.generation());
         node("worker-2", config.generation() - 1);
-        HoneytokenPolicyStatus half = status(cluster.awaitPolicy("fake-aws", p -> p.getStatus().nodesTotal == 2));
+        // status converges: a reconcile triggered by the first node may still be writing when the second appears
+        HoneytokenPolicyStatus half = status(cluster.awaitPolicy(
+                "fake-aws",
+                p -> p.getStatus().nodesTotal == 2
+                        && "False".equals(ready(p.getStatus()).getStatus())));
         assertThat(half.nodes).isEqualTo("1/2");
         assertThat(ready(half).getStatus()).isEqualTo("False");
         assertThat(ready(half).getReason()).isEqualTo(PolicyConditions.NODES_PENDING);
