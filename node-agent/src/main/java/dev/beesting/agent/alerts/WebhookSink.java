@@ -1,0 +1,196 @@
+package dev.beesting.agent.alerts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POSTs each alert as JSON (the same fields as the JSON line) to a configured URL. {@link #publish} only enqueues
+ * into a bounded queue (full: the alert is dropped and counted); one virtual thread sends, retrying failures with
+ * exponential backoff, so a slow or dead receiver never holds up detection.
+ */
+public final class WebhookSink implements AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Where and how to send.
+     *
+     * @param url receiver
+     * @param headers extra request headers (for example an Authorization token)
+     * @param queueCapacity alerts waiting to be sent; beyond it new alerts are dropped
+     * @param attempts tries per alert before it is dropped
+     * @param backoffMin delay after the first failure, doubled on each further one
+     * @param backoffMax longest delay between tries
+     * @param timeout per request
+     */
+    public record Settings(
+            URI url,
+            Map<String, String> headers,
+            int queueCapacity,
+            int attempts,
+            Duration backoffMin,
+            Duration backoffMax,
+            Duration timeout) {
+        public Settings {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public static Settings defaults(URI url) {
+            return new Settings(
+                    url, Map.of(), 1000, 6, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5));
+        }
+    }
+
+    private final Settings settings;
+    private final HttpClient http;
+    private final BlockingQueue<Alert> queue;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    public WebhookSink(Settings settings) {
+        this.settings = settings;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.worker = Thread.ofVirtual().name("webhook").start(this::run);
+    }
+
+    @Override
+    public void publish(Alert alert) {
+        if (!queue.offer(alert)) {
+            long total = dropped.incrementAndGet();
+            if (Long.bitCount(total) == 1) {
+                LOG.warn("webhook queue full, alerts dropped url={} dropped={}", settings.url(), total);
+            }
+        }
+    }
+
+    /** Alerts the receiver accepted. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Alerts dropped because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Alerts given up after every attempt failed. */
+    public long failed() {
+        return failed.get();
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            Alert alert;
+            try {
+                alert = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (alert != null) {
+                try {
+                    deliver(alert);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void deliver(Alert alert) throws InterruptedException {
+        HttpRequest request = request(alert);
+        Duration backoff = settings.backoffMin();
+        for (int attempt = 1; ; attempt++) {
+            String problem;
+            try {
+                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    sent.incrementAndGet();
+                    return;
+                }
+                problem = "HTTP " + status;
+                if (!retryable(status)) {
+                    giveUp(alert, problem, attempt);
+                    return;
+                }
+            } catch (IOException e) {
+                problem = e.toString();
+            }
+            if (attempt >= settings.attempts() || !running) {
+                giveUp(alert, problem, attempt);
+                return;
+            }
+            LOG.debug(
+                    "webhook attempt failed url={} attempt={} retryIn={} error={}",
+                    settings.url(),
+                    attempt,
+                    backoff,
+                    problem);
+            Thread.sleep(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0
+                    ? settings.backoffMax()
+                    : backoff.multipliedBy(2);
+        }
+    }
+
+    private static boolean retryable(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    private void giveUp(Alert alert, String problem, int attempts) {
+        failed.incrementAndGet();
+        LOG.error(
+                "webhook gave up on an alert url={} path={} attempts={} error={}",
+                settings.url(),
+                alert.token().path(),
+                attempts,
+                problem);
+    }
+
+    private HttpRequest request(Alert alert) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(JsonLineSink.fields(alert));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("alert cannot be serialised", e);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        settings.headers().forEach(request::header);
+        return request.build();
+    }
+
+    /** Sends what is queued (without further retries once asked to stop), then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            if (!worker.join(settings.timeout().plusSeconds(5))) {
+                worker.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.close();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.beesting.agent.kube;
+
+import dev.beesting.api.v1alpha1.ContainerRef;
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
+import dev.beesting.api.v1alpha1.HoneytokenAlertSpec;
+import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
+import dev.beesting.api.v1alpha1.PodRef;
+import dev.beesting.api.v1alpha1.ProcessInfo;
+import dev.beesting.api.v1alpha1.Severity;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders the HoneytokenAlert, its status and the Pod's Event from an {@link AlertRecord}; pure, no API calls. */
+final class AlertResources {
+    static final String EVENT_REASON = "HoneytokenAccessed";
+    static final String COMPONENT = "beesting-agent";
+
+    private AlertResources() {}
+
+    static HoneytokenAlert alert(AlertRecord record) {
+        AlertKey key = record.key();
+        HoneytokenAlertSpec spec = new HoneytokenAlertSpec();
+        spec.policy = record.policy();
+        spec.path = key.path();
+        spec.severity = severity(record.severity());
+        spec.node = record.node();
+        spec.pod = new PodRef();
+        spec.pod.name = key.pod();
+        spec.pod.namespace = key.namespace();
+        spec.pod.uid = key.podUid();
+        spec.container = new ContainerRef();
+        spec.container.name = key.container();
+        spec.container.id = record.containerId();
+        spec.container.image = record.image();
+        spec.detector = record.detector();
+        HoneytokenAlert alert = new HoneytokenAlert();
+        // no owner reference on purpose: the evidence must outlive the attacker's pod
+        alert.setMetadata(new ObjectMetaBuilder()
+                .withName(key.objectName())
+                .withNamespace(key.namespace())
+                .withLabels(labels(record))
+                .build());
+        alert.setSpec(spec);
+        return alert;
+    }
+
+    static HoneytokenAlertStatus status(AlertRecord record) {
+        HoneytokenAlertStatus status = new HoneytokenAlertStatus();
+        status.count = record.count();
+        status.firstSeen = time(record.firstSeen());
+        status.lastSeen = time(record.lastSeen());
+        status.denied = record.denied();
+        status.process = process(record.latest());
+        status.recentProcesses =
+                record.processes().stream().map(AlertResources::process).toList();
+        return status;
+    }
+
+    static Event event(AlertRecord record) {
+        AlertKey key = record.key();
+        return new EventBuilder()
+                .withNewMetadata()
+                .withName(key.objectName())
+                .withNamespace(key.namespace())
+                .withLabels(labels(record))
+                .endMetadata()
+                .withType("Warning")
+                .withReason(EVENT_REASON)
+                .withMessage(message(record))
+                .withNewInvolvedObject()
+                .withApiVersion("v1")
+                .withKind("Pod")
+                .withName(key.pod())
+                .withNamespace(key.namespace())
+                .withUid(key.podUid())
+                .endInvolvedObject()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .withHost(record.node())
+                .endSource()
+                .withReportingComponent(COMPONENT)
+                .withReportingInstance(record.node())
+                .withFirstTimestamp(eventTime(record.firstSeen()))
+                .withLastTimestamp(eventTime(record.lastSeen()))
+                .withCount((int) Math.min(Integer.MAX_VALUE, record.count()))
+                .build();
+    }
+
+    /** The fields a later access changes, for a JSON merge patch of the Event. */
+    static Map<String, Object> eventUpdate(AlertRecord record) {
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("message", message(record));
+        patch.put("count", Math.min(Integer.MAX_VALUE, record.count()));
+        patch.put("lastTimestamp", eventTime(record.lastSeen()));
+        return patch;
+    }
+
+    static String message(AlertRecord record) {
+        SeenProcess process = record.latest();
+        String verb = record.denied() ? "was denied opening" : "opened";
+        return "process %s (pid %d, uid %d) %s honeytoken %s (policy %s)"
+                .formatted(
+                        process.comm(),
+                        process.pid(),
+                        process.uid(),
+                        verb,
+                        record.key().path(),
+                        record.policy());
+    }
+
+    private static Map<String, String> labels(AlertRecord record) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.POLICY, Labels.value(record.policy()));
+        labels.put(Labels.POD, Labels.value(record.key().pod()));
+        labels.put(Labels.NODE, Labels.value(record.node()));
+        labels.put(Labels.MANAGED_BY, Labels.AGENT);
+        return labels;
+    }
+
+    private static ProcessInfo process(SeenProcess seen) {
+        ProcessInfo info = new ProcessInfo();
+        info.pid = seen.pid();
+        info.comm = seen.comm();
+        info.exe = seen.exe();
+        info.cmdline = seen.cmdline();
+        info.uid = seen.uid();
+        info.gid = seen.gid();
+        info.time = time(seen.time());
+        return info;
+    }
+
+    private static Severity severity(String severity) {
+        if (severity == null) {
+            return null;
+        }
+        try {
+            return Severity.valueOf(severity.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String time(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    // core/v1 Event timestamps have second precision
+    private static String eventTime(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.beesting.agent.kube;
+
+import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.alerts.KubeContext;
+import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
+import dev.beesting.api.v1alpha1.ProcessInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The in-memory aggregate of one HoneytokenAlert: counts, processes and what has been written so far. Not
+ * thread-safe; {@link AlertWriter} guards every instance with its lock.
+ */
+final class AlertState {
+    static final int RECENT_PROCESSES = 10;
+
+    private final AlertKey key;
+    private final String node;
+    private final String containerId;
+    private final String image;
+    private final String policy;
+    private final String severity;
+    private String detector;
+    // total = base + kernel: the kernel's counter restarts when a token is armed again (agent restart), so
+    // what was counted before lives in base and the kernel's exact running total is added on top
+    private long base;
+    private long kernel;
+    private Instant firstSeen;
+    private Instant lastSeen;
+    private final List<SeenProcess> processes = new ArrayList<>();
+    private boolean denied;
+    private boolean adopted;
+
+    private long version;
+    private long alertWritten;
+    private long eventWritten;
+    boolean alertExists;
+    boolean eventExists;
+    Instant nextWriteAt;
+
+    private AlertState(
+            AlertKey key,
+            String node,
+            String containerId,
+            String image,
+            String policy,
+            String severity,
+            String detector) {
+        this.key = key;
+        this.detector = detector;
+        this.node = node;
+        this.containerId = containerId;
+        this.image = image;
+        this.policy = policy;
+        this.severity = severity;
+    }
+
+    static AlertState first(Alert alert, Instant now) {
+        KubeContext kube = alert.token().kube();
+        AlertState state = new AlertState(
+                AlertKey.of(kube, alert.token().path()),
+                kube.node(),
+                kube.containerId(),
+                kube.image(),
+                alert.token().policy(),
+                alert.token().severity(),
+                alert.tier());
+        state.firstSeen = alert.time();
+        state.nextWriteAt = now;
+        state.apply(alert);
+        return state;
+    }
+
+    /** A pending alert loaded from disk: everything it counted becomes the base of this agent run. */
+    static AlertState restore(AlertRecord record, Instant now) {
+        AlertState state = new AlertState(
+                record.key(),
+                record.node(),
+                record.containerId(),
+                record.image(),
+                record.policy(),
+                record.severity(),
+                record.detector());
+        state.base = record.count();
+        state.firstSeen = record.firstSeen();
+        state.lastSeen = record.lastSeen();
+        state.processes.addAll(record.processes());
+        state.denied = record.denied();
+        state.adopted = record.adopted();
+        state.version = 1;
+        state.nextWriteAt = now;
+        return state;
+    }
+
+    AlertKey key() {
+        return key;
+    }
+
+    void apply(Alert alert) {
+        if (alert.count() < kernel) {
+            // the token was armed again and its counter restarted: keep what was counted so far
+            base += kernel;
+        }
+        kernel = alert.count();
+        detector = alert.tier();
+        denied = alert.denied();
+        if (lastSeen == null || !alert.time().isBefore(lastSeen)) {
+            lastSeen = alert.time();
+        }
+        remember(SeenProcess.of(alert));
+        version++;
+    }
+
+    private void remember(SeenProcess process) {
+        processes.removeIf(process::sameProcess);
+        processes.addFirst(process);
+        while (processes.size() > RECENT_PROCESSES) {
+            processes.removeLast();
+        }
+    }
+
+    /**
+     * Folds in what an existing object (written before this agent run) counted, once: its count is added, its
+     * first sighting kept and its processes appended after ours.
+     */
+    void adopt(HoneytokenAlertStatus existing) {
+        if (adopted) {
+            return;
+        }
+        adopted = true;
+        if (existing == null) {
+            return;
+        }
+        if (existing.count != null) {
+            base += existing.count;
+        }
+        if (existing.firstSeen != null) {
+            Instant earlier = Instant.parse(existing.firstSeen);
+            if (earlier.isBefore(firstSeen)) {
+                firstSeen = earlier;
+            }
+        }
+        if (existing.recentProcesses != null) {
+            for (ProcessInfo old : existing.recentProcesses) {
+                SeenProcess seen = new SeenProcess(
+                        old.pid == null ? 0 : old.pid,
+                        nonNull(old.comm),
+                        nonNull(old.exe),
+                        nonNull(old.cmdline),
+                        old.uid == null ? 0 : old.uid,
+                        old.gid == null ? 0 : old.gid,
+                        old.time == null ? firstSeen : Instant.parse(old.time));
+                if (processes.size() < RECENT_PROCESSES && processes.stream().noneMatch(seen::sameProcess)) {
+                    processes.addLast(seen);
+                }
+            }
+        }
+        version++;
+    }
+
+    /** Marks the object as created by this agent run, so nothing older can be folded in later. */
+    void created() {
+        adopted = true;
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
+    }
+
+    long total() {
+        return base + kernel;
+    }
+
+    long version() {
+        return version;
+    }
+
+    boolean alertPending() {
+        return alertWritten < version;
+    }
+
+    boolean eventPending() {
+        return eventWritten < version;
+    }
+
+    boolean pending() {
+        return alertPending() || eventPending();
+    }
+
+    void alertWritten(long writtenVersion) {
+        alertWritten = Math.max(alertWritten, writtenVersion);
+    }
+
+    void eventWritten(long writtenVersion) {
+        eventWritten = Math.max(eventWritten, writtenVersion);
+    }
+
+    Instant lastSeen() {
+        return lastSeen;
+    }
+
+    AlertRecord snapshot() {
+        return new AlertRecord(
+                key,
+                node,
+                containerId,
+                image,
+                policy,
+                severity,
+                detector,
+                total(),
+                firstSeen,
+                lastSeen,
+                processes,
+                denied,
+                adopted);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.beesting.agent.kube;
+
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the operator's compiled node config: watches the one Secret {@code beesting-node-config} by name in the
+ * agent's namespace (the agent may read no other Secret), keeps the newest good config and tells listeners when
+ * a new generation arrives. A document that does not parse is logged and ignored; the last good config stays.
+ */
+public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeConfigWatcher.class);
+
+    private final AtomicReference<NodeConfig> current = new AtomicReference<>(NodeConfig.empty());
+    private final List<Consumer<NodeConfig>> listeners = new CopyOnWriteArrayList<>();
+    private final String namespace;
+    private SharedIndexInformer<Secret> informer;
+
+    private NodeConfigWatcher(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /**
+     * Starts watching; returns at once (the Secret may not exist yet, until then {@link #get()} is the empty
+     * config with generation 0).
+     */
+    public static NodeConfigWatcher start(KubernetesClient client, String namespace) {
+        NodeConfigWatcher watcher = new NodeConfigWatcher(namespace);
+        watcher.informer = client.secrets()
+                .inNamespace(namespace)
+                .withName(NodeConfig.SECRET_NAME)
+                .inform(watcher.new Handler(), 0);
+        return watcher;
+    }
+
+    /** Called on every new generation (on the informer's thread: return quickly). */
+    public void onNewGeneration(Consumer<NodeConfig> listener) {
+        listeners.add(listener);
+    }
+
+    /** The newest good config. */
+    @Override
+    public NodeConfig get() {
+        return current.get();
+    }
+
+    private void apply(Secret secret) {
+        NodeConfig config;
+        try {
+            config = NodeConfigCodec.read(document(secret));
+        } catch (IllegalArgumentException e) {
+            LOG.error(
+                    "node config rejected, keeping generation={} secret={}/{} resourceVersion={} error={}",
+                    current.get().generation(),
+                    namespace,
+                    NodeConfig.SECRET_NAME,
+                    secret.getMetadata().getResourceVersion(),
+                    e.getMessage());
+            return;
+        }
+        NodeConfig previous = current.get();
+        if (config.generation() == previous.generation()) {
+            return; // a resync or a change that does not touch the config
+        }
+        if (config.generation() < previous.generation()) {
+            // the operator only counts up; a lower number means the Secret was recreated, so follow it
+            LOG.warn(
+                    "node config generation went backwards previous={} generation={}",
+                    previous.generation(),
+                    config.generation());
+        }
+        current.set(config);
+        LOG.info(
+                "node config applied generation={} policies={}",
+                config.generation(),
+                config.policies().size());
+        for (Consumer<NodeConfig> listener : listeners) {
+            try {
+                listener.accept(config);
+            } catch (RuntimeException e) {
+                LOG.error("node config listener failed generation={} error={}", config.generation(), e.toString(), e);
+            }
+        }
+    }
+
+    private static String document(Secret secret) {
+        if (secret.getData() != null && secret.getData().containsKey(NodeConfig.SECRET_KEY)) {
+            try {
+                return new String(
+                        Base64.getDecoder().decode(secret.getData().get(NodeConfig.SECRET_KEY)),
+                        StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("key " + NodeConfig.SECRET_KEY + " is not valid base64", e);
+            }
+        }
+        if (secret.getStringData() != null && secret.getStringData().containsKey(NodeConfig.SECRET_KEY)) {
+            return secret.getStringData().get(NodeConfig.SECRET_KEY);
+        }
+        throw new IllegalArgumentException("the Secret has no key " + NodeConfig.SECRET_KEY);
+    }
+
+    private final class Handler implements ResourceEventHandler<Secret> {
+        @Override
+        public void onAdd(Secret secret) {
+            apply(secret);
+        }
+
+        @Override
+        public void onUpdate(Secret before, Secret after) {
+            apply(after);
+        }
+
+        @Override
+        public void onDelete(Secret secret, boolean finalStateUnknown) {
+            // without a Secret the agent keeps planting what it last knew rather than disarming the node
+            LOG.warn(
+                    "node config Secret deleted, keeping generation={} secret={}/{}",
+                    current.get().generation(),
+                    namespace,
+                    NodeConfig.SECRET_NAME);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.beesting.agent.kube;
+
+/**
+ * What the agent reports about its node, gathered by whoever runs the NRI plugin and the detector.
+ *
+ * @param runtimeName container runtime name as NRI reports it (empty until NRI configured the plugin)
+ * @param runtimeVersion container runtime version as NRI reports it
+ * @param nriConnected whether the plugin is registered with the runtime
+ * @param detector detector tier in use (lsm, fentry, kprobe, syscall, fanotify)
+ * @param configGeneration generation of the node config applied
+ * @param armedTokens token files armed
+ * @param failedTokens tokens that could not be planted
+ */
+public record NodeState(
+        String runtimeName,
+        String runtimeVersion,
+        boolean nriConnected,
+        String detector,
+        long configGeneration,
+        int armedTokens,
+        int failedTokens) {
+
+    /** "name version", as the HoneytokenNode's runtime column shows it. */
+    public String runtime() {
+        String name = runtimeName == null ? "" : runtimeName;
+        String version = runtimeVersion == null ? "" : runtimeVersion;
+        return (name + " " + version).strip();
+    }
+}

@@ -1,0 +1,237 @@
+package dev.beesting.agent.kube;
+
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's HoneytokenNode current: writes its status when what the agent reports changes and otherwise
+ * only at a slow heartbeat, so a quiet node costs the API server one request a minute.
+ */
+public final class NodeStatusWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStatusWriter.class);
+    private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
+
+    /**
+     * Pacing.
+     *
+     * @param heartbeat rewrite the status this often even when nothing changed
+     * @param checkInterval how often the inputs are compared with what was written (a local read, no API call)
+     * @param minInterval at least this long between two writes, however often the inputs change
+     * @param retryMax longest delay between attempts while the API server fails
+     */
+    public record Settings(Duration heartbeat, Duration checkInterval, Duration minInterval, Duration retryMax) {
+        public static Settings defaults() {
+            return new Settings(
+                    Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        }
+    }
+
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final String agentVersion;
+    private final Supplier<NodeState> inputs;
+    private final Settings settings;
+    private final Clock clock;
+    private final Semaphore wake = new Semaphore(0);
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong writeErrors = new AtomicLong();
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    // worker thread only
+    private NodeState written;
+    private Instant writtenAt;
+    private long writtenAtNanos;
+    private boolean exists;
+    private Duration backoff;
+    private long retryAtNanos = System.nanoTime();
+
+    private NodeStatusWriter(
+            KubernetesClient client,
+            String nodeName,
+            String agentVersion,
+            Supplier<NodeState> inputs,
+            Settings settings,
+            Clock clock) {
+        this.client = client;
+        this.nodeName = nodeName;
+        this.agentVersion = agentVersion;
+        this.inputs = inputs;
+        this.settings = settings;
+        this.clock = clock;
+        this.backoff = settings.minInterval();
+        this.worker = Thread.ofVirtual().name("node-status").start(this::run);
+    }
+
+    public static NodeStatusWriter start(
+            KubernetesClient client,
+            String nodeName,
+            String agentVersion,
+            Supplier<NodeState> inputs,
+            Settings settings,
+            Clock clock) {
+        return new NodeStatusWriter(client, nodeName, agentVersion, inputs, settings, clock);
+    }
+
+    /** Tells the writer the inputs changed, so it need not wait for its next check. */
+    public void changed() {
+        wake.release();
+    }
+
+    /** Status writes made. */
+    public long writes() {
+        return writes.get();
+    }
+
+    /** API calls that failed. */
+    public long writeErrors() {
+        return writeErrors.get();
+    }
+
+    private void run() {
+        while (running) {
+            Duration wait;
+            try {
+                wait = step();
+            } catch (RuntimeException e) {
+                LOG.error("node status step failed node={} error={}", nodeName, e.toString(), e);
+                wait = settings.checkInterval();
+            }
+            try {
+                wake.tryAcquire(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Writes if due; returns how long to wait before looking again. */
+    private Duration step() {
+        long nanos = System.nanoTime();
+        if (retryAtNanos - nanos > 0) {
+            return Duration.ofNanos(retryAtNanos - nanos);
+        }
+        NodeState state = inputs.get();
+        Instant now = clock.instant();
+        Duration untilHeartbeat =
+                writtenAt == null ? Duration.ZERO : Duration.between(now, writtenAt.plus(settings.heartbeat()));
+        boolean changed = !state.equals(written);
+        if (!changed && untilHeartbeat.isPositive()) {
+            return min(settings.checkInterval(), untilHeartbeat);
+        }
+        long sinceLast = nanos - writtenAtNanos;
+        if (written != null && sinceLast < settings.minInterval().toNanos()) {
+            return Duration.ofNanos(settings.minInterval().toNanos() - sinceLast);
+        }
+        try {
+            write(state, now);
+        } catch (KubernetesClientException e) {
+            writeErrors.incrementAndGet();
+            LOG.warn("node status not written, retrying node={} in={} error={}", nodeName, backoff, e.getMessage());
+            retryAtNanos = System.nanoTime() + backoff.toNanos();
+            Duration wait = backoff;
+            backoff = min(backoff.multipliedBy(2), settings.retryMax());
+            return wait;
+        }
+        if (changed) {
+            LOG.info(
+                    "node status written node={} runtime=\"{}\" nri={} detector={} config={} armed={} failed={}",
+                    nodeName,
+                    state.runtime(),
+                    state.nriConnected(),
+                    state.detector(),
+                    state.configGeneration(),
+                    state.armedTokens(),
+                    state.failedTokens());
+        }
+        written = state;
+        writtenAt = now;
+        writtenAtNanos = System.nanoTime();
+        backoff = settings.minInterval();
+        return min(settings.checkInterval(), settings.heartbeat());
+    }
+
+    private void write(NodeState state, Instant now) {
+        if (!exists) {
+            HoneytokenNode node = new HoneytokenNode();
+            node.setMetadata(new ObjectMetaBuilder()
+                    .withName(nodeName)
+                    .withLabels(Map.of(Labels.MANAGED_BY, Labels.AGENT))
+                    .build());
+            try {
+                client.resource(node).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+            }
+            exists = true;
+        }
+        String patch =
+                Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status(state, now))));
+        try {
+            client.resources(HoneytokenNode.class)
+                    .withName(nodeName)
+                    .subresource("status")
+                    .patch(JSON_PATCH, patch);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                exists = false; // deleted by someone: created again on the next attempt
+            }
+            throw e;
+        }
+        writes.incrementAndGet();
+    }
+
+    private HoneytokenNodeStatus status(NodeState state, Instant now) {
+        HoneytokenNodeStatus status = new HoneytokenNodeStatus();
+        status.runtime = state.runtime();
+        status.runtimeName = state.runtimeName();
+        status.runtimeVersion = state.runtimeVersion();
+        status.nriConnected = state.nriConnected();
+        status.detector = state.detector();
+        status.configGeneration = state.configGeneration();
+        status.armedTokens = state.armedTokens();
+        status.failedTokens = state.failedTokens();
+        status.agentVersion = agentVersion;
+        status.lastHeartbeat = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        return status;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake.release();
+        try {
+            if (!worker.join(Duration.ofSeconds(10))) {
+                worker.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.beesting.agent.metrics;
+
+import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.alerts.AlertSink;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's Prometheus metrics, served on {@code /metrics}: alerts by policy, severity and tier (as an alert
+ * sink), armed tokens, NRI request latency, events dropped and API write errors. Counters kept elsewhere (the
+ * pipeline's drops, the writers' errors) are read when scraped instead of being pushed here.
+ */
+public final class AgentMetrics implements AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentMetrics.class);
+
+    // NRI's runtime side gives up after 2 s; the buckets resolve the sub-millisecond answers we aim for
+    private static final double[] NRI_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2
+    };
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter alerts;
+    private final Gauge armedTokens;
+    private final Histogram nriRequests;
+    private final Map<String, LongSupplier> dropped = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> apiWriteErrors = new ConcurrentHashMap<>();
+    private HTTPServer server;
+
+    public AgentMetrics() {
+        alerts = Counter.builder()
+                .name("beesting_alerts_total")
+                .help("Honeytoken accesses reported, by policy, severity and detector tier.")
+                .labelNames("policy", "severity", "tier")
+                .register(registry);
+        armedTokens = Gauge.builder()
+                .name("beesting_armed_tokens")
+                .help("Token files currently armed on this node.")
+                .register(registry);
+        nriRequests = Histogram.builder()
+                .name("beesting_nri_request_duration_seconds")
+                .help("Time the agent took to answer an NRI request, by method.")
+                .labelNames("method")
+                .classicOnly()
+                .classicUpperBounds(NRI_BUCKETS)
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_events_dropped_total")
+                .help("Access events or alerts dropped because a bounded queue was full, by stage.")
+                .labelNames("stage")
+                .callback(callback -> dropped.forEach((stage, total) -> callback.call(total.getAsLong(), stage)))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_api_write_errors_total")
+                .help("Kubernetes API writes that failed, by writer.")
+                .labelNames("writer")
+                .callback(
+                        callback -> apiWriteErrors.forEach((writer, total) -> callback.call(total.getAsLong(), writer)))
+                .register(registry);
+    }
+
+    /** Serves {@code /metrics} on the address and port (0 picks a free one); returns the port. */
+    public int serve(InetAddress address, int port) {
+        try {
+            server = HTTPServer.builder()
+                    .inetAddress(address)
+                    .port(port)
+                    .registry(registry)
+                    .executorService(Executors.newVirtualThreadPerTaskExecutor())
+                    .buildAndStart();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "failed to serve metrics on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+        }
+        LOG.info("metrics served address={} port={}", address.getHostAddress(), server.getPort());
+        return server.getPort();
+    }
+
+    @Override
+    public void publish(Alert alert) {
+        alerts.labelValues(alert.token().policy(), alert.token().severity(), alert.tier())
+                .inc();
+    }
+
+    public void armedTokens(int count) {
+        armedTokens.set(count);
+    }
+
+    /** For the NRI wiring: one answered request and how long it took. */
+    public void nriRequest(String method, Duration latency) {
+        nriRequests.labelValues(method).observe(latency.toNanos() / 1e9);
+    }
+
+    /** Exposes a drop counter kept elsewhere, for example the alert pipeline's ({@code stage="pipeline"}). */
+    public void countDropped(String stage, LongSupplier total) {
+        dropped.put(stage, total);
+    }
+
+    /** Exposes a writer's failed API calls, for example the alert writer's ({@code writer="alerts"}). */
+    public void countApiWriteErrors(String writer, LongSupplier total) {
+        apiWriteErrors.put(writer, total);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

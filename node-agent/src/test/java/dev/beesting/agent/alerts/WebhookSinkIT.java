@@ -1,0 +1,140 @@
+package dev.beesting.agent.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WebhookSinkIT {
+    private static final KubeContext KUBE =
+            new KubeContext("worker-1", "cms", "cms-1", "uid-1", "web", "c0ffee", "busybox");
+    private static final TokenRef TOKEN =
+            new TokenRef("/root/.aws/credentials", "fake-aws", "high", "Alert", List.of(), KUBE);
+
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private HttpServer server;
+
+    /** A receiver on loopback answering the n-th request (from 1) with the status the function gives. */
+    private URI receiver(IntUnaryOperator statusOfRequest, boolean stall) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/hook", (HttpExchange exchange) -> {
+            int n = requests.incrementAndGet();
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            if (stall) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exchange.sendResponseHeaders(statusOfRequest.applyAsInt(n), -1);
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        release.countDown();
+        server.stop(0);
+    }
+
+    private static WebhookSink.Settings settings(URI url, int capacity) {
+        return new WebhookSink.Settings(
+                url,
+                Map.of("Authorization", "Bearer t0ken"),
+                capacity,
+                4,
+                Duration.ofMillis(20),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(2));
+    }
+
+    private static Alert alert(long count) {
+        return new Alert(
+                Instant.parse("2026-11-23T10:00:00Z"),
+                TOKEN,
+                4711,
+                4711,
+                0,
+                0,
+                "cat",
+                "/bin/cat",
+                "cat /root/.aws/credentials",
+                "syscall",
+                count,
+                false);
+    }
+
+    @Test
+    void eachAlertIsPostedAsJsonWithTheConfiguredHeaders() throws IOException {
+        try (WebhookSink sink = new WebhookSink(settings(receiver(n -> 200, false), 16))) {
+            sink.publish(alert(1));
+            sink.publish(alert(2));
+            await().until(() -> sink.sent() == 2);
+        }
+        assertThat(bodies.getFirst())
+                .startsWith("{\"time\":\"2026-11-23T10:00:00Z\",\"path\":\"/root/.aws/credentials\"")
+                .contains("\"comm\":\"cat\"", "\"pod\":\"cms-1\"", "\"policy\":\"fake-aws\"", "\"count\":1");
+        assertThat(authorizations).containsOnly("Bearer t0ken");
+    }
+
+    @Test
+    void aFailingReceiverIsRetriedWithBackoffUntilItAccepts() throws IOException {
+        try (WebhookSink sink = new WebhookSink(settings(receiver(n -> n <= 2 ? 503 : 204, false), 16))) {
+            sink.publish(alert(1));
+            await().until(() -> sink.sent() == 1);
+            assertThat(requests).hasValue(3);
+            assertThat(sink.failed()).isZero();
+        }
+    }
+
+    @Test
+    void aRejectedAlertIsNotRetried() throws IOException {
+        try (WebhookSink sink = new WebhookSink(settings(receiver(n -> 400, false), 16))) {
+            sink.publish(alert(1));
+            await().until(() -> sink.failed() == 1);
+            assertThat(requests).hasValue(1);
+        }
+    }
+
+    @Test
+    void aStalledReceiverNeverBlocksPublishingAndTheQueueStaysBounded() throws IOException {
+        try (WebhookSink sink = new WebhookSink(settings(receiver(n -> 200, true), 4))) {
+            sink.publish(alert(1));
+            await().until(() -> requests.get() == 1); // the sender is now stuck in the first request
+            long start = System.nanoTime();
+            for (int i = 2; i <= 1000; i++) {
+                sink.publish(alert(i));
+            }
+            Duration publishing = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(publishing).isLessThan(Duration.ofMillis(500));
+            assertThat(sink.dropped()).isEqualTo(1000 - 1 - 4);
+            release.countDown();
+            await().until(() -> sink.sent() == 5);
+        }
+    }
+}

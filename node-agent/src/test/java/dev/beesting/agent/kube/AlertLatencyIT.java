@@ -1,0 +1,103 @@
+package dev.beesting.agent.kube;
+
+import static dev.beesting.agent.kube.Alerts.access;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Measures how soon a first access is visible to a watcher of the API, and what publish() costs the pipeline. */
+class AlertLatencyIT {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertLatencyIT.class);
+    private static final int ALERTS = 200;
+    private static final int FLOOD = 200_000;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aFirstAccessIsVisibleInTheApiWellWithinASecond() {
+        Map<String, Long> arrivals = new ConcurrentHashMap<>();
+        long[] latencies = new long[ALERTS];
+        try (MockApiServer apiServer = new MockApiServer();
+                KubernetesClient client = apiServer.client();
+                SharedIndexInformer<HoneytokenAlert> watch = client.resources(HoneytokenAlert.class)
+                        .inNamespace("cms")
+                        .inform(new Arrivals(arrivals));
+                AlertWriter writer =
+                        AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC())) {
+            for (int i = 0; i < ALERTS; i++) {
+                TokenRef token = Alerts.tokenInPod("pod-" + i, "uid-" + i);
+                String name = AlertKey.of(token.kube(), token.path()).objectName();
+                long start = System.nanoTime();
+                writer.publish(access(token, 1, 1000 + i, "cat", Instant.now()));
+                await().pollInterval(Duration.ofMillis(2)).until(() -> arrivals.containsKey(name));
+                latencies[i] = arrivals.get(name) - start;
+            }
+        }
+        Arrays.sort(latencies);
+        Duration p50 = Duration.ofNanos(latencies[ALERTS / 2]);
+        Duration p99 = Duration.ofNanos(latencies[ALERTS * 99 / 100]);
+        LOG.info("access to HoneytokenAlert visible to a watcher alerts={} p50={} p99={}", ALERTS, p50, p99);
+        assertThat(p99).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void publishingAFloodOnlyTouchesMemory() {
+        try (MockApiServer apiServer = new MockApiServer();
+                KubernetesClient client = apiServer.client();
+                AlertWriter writer =
+                        AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC())) {
+            Instant now = Instant.now();
+            long start = System.nanoTime();
+            for (int i = 1; i <= FLOOD; i++) {
+                writer.publish(access(i, 4711, "cat", now));
+            }
+            long perPublish = (System.nanoTime() - start) / FLOOD;
+            LOG.info(
+                    "publish cost alerts={} nanosPerPublish={} apiRequests={}",
+                    FLOOD,
+                    perPublish,
+                    writer.apiRequests());
+            // one create, one status write and one Event: the flood itself waits for the next interval
+            await().until(() -> writer.apiRequests() == 3);
+            assertThat(perPublish).isLessThan(50_000);
+        }
+    }
+
+    private record Arrivals(Map<String, Long> arrivals) implements ResourceEventHandler<HoneytokenAlert> {
+        @Override
+        public void onAdd(HoneytokenAlert alert) {
+            seen(alert);
+        }
+
+        @Override
+        public void onUpdate(HoneytokenAlert before, HoneytokenAlert after) {
+            seen(after);
+        }
+
+        @Override
+        public void onDelete(HoneytokenAlert alert, boolean unknown) {}
+
+        private void seen(HoneytokenAlert alert) {
+            if (alert.getStatus() != null && alert.getStatus().count != null) {
+                arrivals.putIfAbsent(alert.getMetadata().getName(), System.nanoTime());
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.beesting.agent.kube;
+
+import static dev.beesting.agent.kube.Alerts.KUBE;
+import static dev.beesting.agent.kube.Alerts.PATH;
+import static dev.beesting.agent.kube.Alerts.access;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
+import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
+import dev.beesting.api.v1alpha1.Severity;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlertWriterIT {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final AlertWriter.Settings FAST = new AlertWriter.Settings(
+            Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(10), 10_000);
+
+    @TempDir
+    Path stateDir;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private MockApiServer apiServer;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void startApiServer() {
+        apiServer = new MockApiServer();
+        client = apiServer.client();
+    }
+
+    @AfterEach
+    void stopApiServer() {
+        client.close();
+        apiServer.close();
+    }
+
+    private AlertWriter writer(AlertWriter.Settings settings) {
+        return AlertWriter.start(client, stateDir, settings, clock);
+    }
+
+    private HoneytokenAlert alert() {
+        return client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(AlertKey.of(KUBE, PATH).objectName())
+                .get();
+    }
+
+    private long alertCount() {
+        HoneytokenAlert alert = alert();
+        return alert == null || alert.getStatus() == null || alert.getStatus().count == null
+                ? -1
+                : alert.getStatus().count;
+    }
+
+    private Event event() {
+        return client.v1()
+                .events()
+                .inNamespace("cms")
+                .withName(AlertKey.of(KUBE, PATH).objectName())
+                .get();
+    }
+
+    @Test
+    void firstAccessCreatesTheAlertAndAWarningEventOnThePod() {
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> alertCount() == 1 && event() != null);
+        }
+        HoneytokenAlert alert = alert();
+        assertThat(alert.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(alert.getMetadata().getLabels())
+                .containsEntry("beesting.dev/policy", "fake-aws-credentials")
+                .containsEntry("beesting.dev/pod", "simplecms-6c4bfc97cd-wdnhv")
+                .containsEntry("beesting.dev/node", "worker-1");
+        assertThat(alert.getSpec().path).isEqualTo(PATH);
+        assertThat(alert.getSpec().policy).isEqualTo("fake-aws-credentials");
+        assertThat(alert.getSpec().severity).isEqualTo(Severity.HIGH);
+        assertThat(alert.getSpec().node).isEqualTo("worker-1");
+        assertThat(alert.getSpec().pod.name).isEqualTo("simplecms-6c4bfc97cd-wdnhv");
+        assertThat(alert.getSpec().pod.uid).isEqualTo(KUBE.podUid());
+        assertThat(alert.getSpec().container.name).isEqualTo("cms");
+        assertThat(alert.getSpec().container.id).isEqualTo("c0ffee");
+        assertThat(alert.getSpec().detector).isEqualTo("syscall");
+        HoneytokenAlertStatus status = alert.getStatus();
+        assertThat(status.process.comm).isEqualTo("cat");
+        assertThat(status.process.pid).isEqualTo(4711);
+        assertThat(status.process.exe).isEqualTo("/bin/cat");
+        assertThat(status.firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(status.lastSeen).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(status.denied).isFalse();
+
+        Event event = event();
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getReason()).isEqualTo("HoneytokenAccessed");
+        assertThat(event.getInvolvedObject().getKind()).isEqualTo("Pod");
+        assertThat(event.getInvolvedObject().getName()).isEqualTo("simplecms-6c4bfc97cd-wdnhv");
+        assertThat(event.getInvolvedObject().getNamespace()).isEqualTo("cms");
+        assertThat(event.getInvolvedObject().getUid()).isEqualTo(KUBE.podUid());
+        assertThat(event.getSource().getComponent()).isEqualTo("beesting-agent");
+        assertThat(event.getSource().getHost()).isEqualTo("worker-1");
+        assertThat(event.getMessage())
+                .isEqualTo(
+                        "process cat (pid 4711, uid 0) opened honeytoken " + PATH + " (policy fake-aws-credentials)");
+        assertThat(event.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aHundredMoreAccessesUpdateTheSameAlertToAnExactCountWithinOneWritePerInterval() {
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> alertCount() == 1 && event() != null);
+            long requestsAfterFirst = writer.apiRequests();
+
+            for (int i = 2; i <= 101; i++) {
+                writer.publish(access(i, 5000 + i, "cat", T0.plusMillis(i)));
+            }
+            writer.wake();
+            // the interval has not passed: nothing may be written yet
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> writer.apiRequests() == requestsAfterFirst);
+
+            clock.advance(Duration.ofSeconds(10));
+            writer.wake();
+            await().until(() -> alertCount() == 101 && event().getCount() == 101);
+            assertThat(writer.apiRequests() - requestsAfterFirst)
+                    .as("one status patch and one Event patch")
+                    .isEqualTo(2);
+            assertThat(writer.writeErrors()).isZero();
+        }
+        assertThat(client.resources(HoneytokenAlert.class)
+                        .inNamespace("cms")
+                        .list()
+                        .getItems())
+                .hasSize(1);
+        HoneytokenAlertStatus status = alert().getStatus();
+        assertThat(status.recentProcesses).hasSize(AlertState.RECENT_PROCESSES);
+        assertThat(status.recentProcesses.getFirst().pid).isEqualTo(5101);
+        assertThat(status.process.pid).isEqualTo(5101);
+        assertThat(status.firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(status.lastSeen).isEqualTo("2026-11-23T10:00:00.101Z");
+    }
+
+    @Test
+    void accessesDuringAnApiOutageArriveWithExactCountsWhenItReturns() {
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> alertCount() == 1);
+
+            apiServer.stop();
+            clock.advance(Duration.ofSeconds(10));
+            for (int i = 2; i <= 50; i++) {
+                writer.publish(access(i, 4711, "cat", T0.plusSeconds(i)));
+            }
+            TokenRef other = Alerts.tokenInPod("other-pod", "uid-other");
+            writer.publish(access(other, 1, 99, "sh", T0.plusSeconds(51)));
+            await().until(() -> writer.writeErrors() > 0);
+            assertThat(writer.pending()).isEqualTo(2);
+
+            apiServer.restart();
+            await().until(() -> writer.pending() == 0);
+        }
+        assertThat(alertCount()).isEqualTo(50);
+        assertThat(event().getCount()).isEqualTo(50);
+        HoneytokenAlert second = client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(
+                        AlertKey.of(Alerts.tokenInPod("other-pod", "uid-other").kube(), PATH)
+                                .objectName())
+                .get();
+        assertThat(second.getStatus().count).isEqualTo(1);
+        assertThat(second.getStatus().process.comm).isEqualTo("sh");
+    }
+
+    @Test
+    void alertsPendingAtShutdownAreDeliveredByTheNextAgentRun() throws Exception {
+        apiServer.stop();
+        try (AlertWriter writer = writer(FAST)) {
+            for (int i = 1; i <= 5; i++) {
+                writer.publish(access(i, 4711, "cat", T0.plusSeconds(i)));
+            }
+            await().until(() -> writer.writeErrors() > 0);
+        }
+        assertThat(Files.readString(stateDir.resolve(PendingAlertsFile.FILE_NAME)))
+                .contains("\"count\":5");
+
+        apiServer.restart();
+        clock.advance(Duration.ofMinutes(1));
+        try (AlertWriter writer = writer(FAST)) {
+            await().until(() -> alertCount() == 5);
+            // the new run's kernel counter starts again at 1: the three new opens add to the five
+            for (int i = 1; i <= 3; i++) {
+                writer.publish(access(i, 4800, "cat", T0.plusSeconds(100 + i)));
+            }
+            clock.advance(Duration.ofSeconds(10));
+            writer.wake();
+            await().until(() -> alertCount() == 8);
+            await().until(() -> writer.pending() == 0);
+        }
+        assertThat(event().getCount()).isEqualTo(8);
+        assertThat(alert().getStatus().firstSeen).isEqualTo("2026-11-23T10:00:01Z");
+        assertThat(Files.readString(stateDir.resolve(PendingAlertsFile.FILE_NAME)))
+                .doesNotContain("count");
+    }
+
+    @Test
+    void anAlertFromBeforeAnAgentRestartContinuesItsCount() {
+        HoneytokenAlert earlier = AlertResources.alert(new AlertRecord(
+                AlertKey.of(KUBE, PATH),
+                "worker-1",
+                "c0ffee",
+                "busybox",
+                "fake-aws-credentials",
+                "high",
+                "syscall",
+                40,
+                T0.minusSeconds(3600),
+                T0.minusSeconds(60),
+                List.of(new SeenProcess(12, "curl", "/usr/bin/curl", "curl", 0, 0, T0.minusSeconds(60))),
+                false,
+                true));
+        client.resource(earlier).create();
+        client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(earlier.getMetadata().getName())
+                .subresource("status")
+                .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of(
+                                "status",
+                                AlertResources.status(new AlertRecord(
+                                        AlertKey.of(KUBE, PATH),
+                                        "worker-1",
+                                        "c0ffee",
+                                        "busybox",
+                                        "fake-aws-credentials",
+                                        "high",
+                                        "syscall",
+                                        40,
+                                        T0.minusSeconds(3600),
+                                        T0.minusSeconds(60),
+                                        List.of(new SeenProcess(
+                                                12, "curl", "/usr/bin/curl", "curl", 0, 0, T0.minusSeconds(60))),
+                                        false,
+                                        true)))));
+        assertThat(alertCount()).isEqualTo(40);
+
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> alertCount() == 41);
+        }
+        HoneytokenAlertStatus status = alert().getStatus();
+        assertThat(status.firstSeen).isEqualTo(T0.minusSeconds(3600).toString());
+        assertThat(status.recentProcesses).extracting(p -> p.comm).containsExactly("cat", "curl");
+    }
+
+    @Test
+    void undeliveredAlertsAreBoundedAndTheOldestIsDroppedAndCounted() {
+        apiServer.stop();
+        AlertWriter.Settings small = new AlertWriter.Settings(
+                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(10), 3);
+        try (AlertWriter writer = writer(small)) {
+            for (int i = 1; i <= 5; i++) {
+                writer.publish(access(Alerts.tokenInPod("pod-" + i, "uid-" + i), 1, 100 + i, "cat", T0));
+            }
+            assertThat(writer.pending()).isEqualTo(3);
+            assertThat(writer.dropped()).isEqualTo(2);
+        }
+        apiServer.restart();
+    }
+}

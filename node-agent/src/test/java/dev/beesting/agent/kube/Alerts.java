@@ -1,0 +1,37 @@
+package dev.beesting.agent.kube;
+
+import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.alerts.KubeContext;
+import dev.beesting.agent.alerts.TokenRef;
+import java.time.Instant;
+import java.util.List;
+
+/** Alerts as the pipeline would hand them to a sink, for the kube tests. */
+final class Alerts {
+    static final String PATH = "/var/run/secrets/eks.amazonaws.com/access_key_token";
+    static final KubeContext KUBE = new KubeContext(
+            "worker-1",
+            "cms",
+            "simplecms-6c4bfc97cd-wdnhv",
+            "0b9c5a8e-1111-4c1e-9f00-5f2a7c3d9e01",
+            "cms",
+            "c0ffee",
+            "docker.io/library/simplecms:1");
+    static final TokenRef TOKEN = new TokenRef(PATH, "fake-aws-credentials", "high", "Alert", List.of(), KUBE);
+
+    private Alerts() {}
+
+    static Alert access(TokenRef token, long count, int pid, String comm, Instant time) {
+        return new Alert(
+                time, token, pid, pid, 0, 0, comm, "/bin/" + comm, comm + " " + token.path(), "syscall", count, false);
+    }
+
+    static Alert access(long count, int pid, String comm, Instant time) {
+        return access(TOKEN, count, pid, comm, time);
+    }
+
+    static TokenRef tokenInPod(String pod, String podUid) {
+        KubeContext kube = new KubeContext("worker-1", "cms", pod, podUid, "cms", "c0ffee", "busybox");
+        return new TokenRef(PATH, "fake-aws-credentials", "high", "Alert", List.of(), kube);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.beesting.agent.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigWatcherIT {
+    private static final String NAMESPACE = "beesting-system";
+
+    private final MockApiServer apiServer = new MockApiServer();
+    private final KubernetesClient client = apiServer.client();
+
+    @AfterEach
+    void stop() {
+        client.close();
+        apiServer.close();
+    }
+
+    private static NodeConfig config(long generation, String... policies) {
+        return new NodeConfig(
+                NodeConfig.API_VERSION,
+                generation,
+                java.util.Arrays.stream(policies)
+                        .map(name -> new CompiledPolicy(
+                                name, "uid-" + name, 1, List.of("cms"), null, List.of(), null, null, null))
+                        .toList());
+    }
+
+    private static Secret secret(String name, String document) {
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .addToData(
+                        NodeConfig.SECRET_KEY,
+                        Base64.getEncoder().encodeToString(document.getBytes(StandardCharsets.UTF_8)))
+                .build();
+    }
+
+    private void write(String name, String document) {
+        client.resource(secret(name, document)).createOr(existing -> existing.update());
+    }
+
+    @Test
+    void appliesTheSecretsConfigAndEveryNewGeneration() {
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(1, "fake-aws")));
+        List<NodeConfig> seen = new CopyOnWriteArrayList<>();
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE)) {
+            watcher.onNewGeneration(seen::add);
+            await().until(() -> watcher.get().generation() == 1);
+            assertThat(watcher.get().policies())
+                    .extracting(CompiledPolicy::name)
+                    .containsExactly("fake-aws");
+
+            write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(2, "fake-aws", "kubeconfig")));
+            await().until(() -> watcher.get().generation() == 2);
+            assertThat(watcher.get().policies()).hasSize(2);
+            await().until(() -> seen.size() == 1);
+            assertThat(seen.getFirst().generation()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void startsEmptyAndPicksUpTheSecretOnceTheOperatorWritesIt() {
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE)) {
+            assertThat(watcher.get()).isEqualTo(NodeConfig.empty());
+            write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(3, "fake-aws")));
+            await().until(() -> watcher.get().generation() == 3);
+        }
+    }
+
+    @Test
+    void aBadDocumentIsIgnoredAndTheLastGoodConfigKept() {
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(4, "fake-aws")));
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE)) {
+            await().until(() -> watcher.get().generation() == 4);
+            write(NodeConfig.SECRET_NAME, "{ not json");
+            write("unrelated", NodeConfigCodec.write(config(99, "other")));
+            write(NodeConfig.SECRET_NAME, "{\"apiVersion\":\"beesting.dev/nodeconfig/v0\",\"generation\":98}");
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> watcher.get().generation() == 4);
+
+            write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(5, "fake-aws")));
+            await().until(() -> watcher.get().generation() == 5);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.beesting.agent.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NodeStatusWriterIT {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final NodeStatusWriter.Settings FAST = new NodeStatusWriter.Settings(
+            Duration.ofSeconds(60), Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(200));
+
+    private final MockApiServer apiServer = new MockApiServer();
+    private final KubernetesClient client = apiServer.client();
+    private final MutableClock clock = new MutableClock(T0);
+    private final AtomicReference<NodeState> inputs =
+            new AtomicReference<>(new NodeState("containerd", "2.1.9", true, "syscall", 7, 31, 0));
+
+    @AfterEach
+    void stop() {
+        client.close();
+        apiServer.close();
+    }
+
+    private NodeStatusWriter writer() {
+        return NodeStatusWriter.start(client, "worker-1", "0.1.0", inputs::get, FAST, clock);
+    }
+
+    private HoneytokenNodeStatus status() {
+        HoneytokenNode node =
+                client.resources(HoneytokenNode.class).withName("worker-1").get();
+        return node == null ? null : node.getStatus();
+    }
+
+    @Test
+    void writesTheNodeStatusAtStartAndWhenWhatItReportsChanges() {
+        try (NodeStatusWriter writer = writer()) {
+            await().until(() -> status() != null);
+            HoneytokenNodeStatus status = status();
+            assertThat(status.runtime).isEqualTo("containerd 2.1.9");
+            assertThat(status.runtimeName).isEqualTo("containerd");
+            assertThat(status.runtimeVersion).isEqualTo("2.1.9");
+            assertThat(status.nriConnected).isTrue();
+            assertThat(status.detector).isEqualTo("syscall");
+            assertThat(status.configGeneration).isEqualTo(7);
+            assertThat(status.armedTokens).isEqualTo(31);
+            assertThat(status.failedTokens).isZero();
+            assertThat(status.agentVersion).isEqualTo("0.1.0");
+            assertThat(status.lastHeartbeat).isEqualTo("2026-11-23T10:00:00Z");
+
+            inputs.set(new NodeState("containerd", "2.1.9", true, "syscall", 8, 33, 1));
+            writer.changed();
+            await().until(() -> status().configGeneration == 8);
+            assertThat(status().armedTokens).isEqualTo(33);
+            assertThat(status().failedTokens).isEqualTo(1);
+            assertThat(writer.writes()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aQuietNodeIsRewrittenOnlyAtTheHeartbeat() {
+        try (NodeStatusWriter writer = writer()) {
+            await().until(() -> writer.writes() == 1);
+            await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> writer.writes() == 1);
+
+            clock.advance(Duration.ofSeconds(60));
+            writer.changed();
+            await().until(() -> writer.writes() == 2);
+            assertThat(status().lastHeartbeat).isEqualTo("2026-11-23T10:01:00Z");
+        }
+    }
+
+    @Test
+    void aChangeDuringAnApiOutageIsWrittenWhenTheServerReturns() {
+        try (NodeStatusWriter writer = writer()) {
+            await().until(() -> writer.writes() == 1);
+            apiServer.stop();
+            inputs.set(new NodeState("containerd", "2.1.9", false, "syscall", 7, 31, 0));
+            writer.changed();
+            await().until(() -> writer.writeErrors() > 0);
+
+            apiServer.restart();
+            await().until(() -> Boolean.FALSE.equals(status().nriConnected));
+        }
+    }
+}

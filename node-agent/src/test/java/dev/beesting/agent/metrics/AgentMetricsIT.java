@@ -1,0 +1,63 @@
+package dev.beesting.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.alerts.TokenRef;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AgentMetricsIT {
+    private static final TokenRef TOKEN =
+            new TokenRef("/root/.aws/credentials", "fake-aws", "high", "Alert", List.of(), null);
+
+    private static Alert alert(String tier) {
+        return new Alert(Instant.now(), TOKEN, 1, 1, 0, 0, "cat", "/bin/cat", "cat", tier, 1, false);
+    }
+
+    private static String scrape(int port) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        }
+    }
+
+    @Test
+    void metricsAreServedOnLoopbackInThePrometheusTextFormat() throws Exception {
+        AtomicLong pipelineDrops = new AtomicLong(3);
+        AtomicLong alertWriteErrors = new AtomicLong(2);
+        try (AgentMetrics metrics = new AgentMetrics()) {
+            int port = metrics.serve(InetAddress.getLoopbackAddress(), 0);
+            metrics.publish(alert("syscall"));
+            metrics.publish(alert("syscall"));
+            metrics.publish(alert("fanotify"));
+            metrics.armedTokens(31);
+            metrics.nriRequest("CreateContainer", Duration.ofMillis(3));
+            metrics.countDropped("pipeline", pipelineDrops::get);
+            metrics.countApiWriteErrors("alerts", alertWriteErrors::get);
+            pipelineDrops.set(5);
+
+            String body = scrape(port);
+            assertThat(body)
+                    .contains("beesting_alerts_total{policy=\"fake-aws\",severity=\"high\",tier=\"syscall\"} 2.0")
+                    .contains("beesting_alerts_total{policy=\"fake-aws\",severity=\"high\",tier=\"fanotify\"} 1.0")
+                    .contains("beesting_armed_tokens 31.0")
+                    .contains("beesting_nri_request_duration_seconds_bucket{method=\"CreateContainer\",le=\"0.005\"} 1")
+                    .contains("beesting_nri_request_duration_seconds_count{method=\"CreateContainer\"} 1")
+                    .contains("beesting_events_dropped_total{stage=\"pipeline\"} 5.0")
+                    .contains("beesting_api_write_errors_total{writer=\"alerts\"} 2.0");
+        }
+    }
+}
