@@ -8,6 +8,7 @@ import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.kube.NodeState;
 import dev.beesting.agent.nri.NriPlugin;
 import dev.beesting.agent.nri.NriPluginConfig;
 import dev.beesting.agent.nri.RuntimeInfo;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,16 @@ public final class NodeAgent implements AutoCloseable {
     /** Starts everything; the NRI connection is made (and remade) in the background. */
     public static NodeAgent start(Options options, Supplier<NodeConfig> config, List<AlertSink> sinks)
             throws NoUsableTierException {
+        return start(options, config, sinks, (method, latency) -> {});
+    }
+
+    /** Starts everything, reporting how long each NRI request took to {@code nriLatency}. */
+    public static NodeAgent start(
+            Options options,
+            Supplier<NodeConfig> config,
+            List<AlertSink> sinks,
+            BiConsumer<String, Duration> nriLatency)
+            throws NoUsableTierException {
         Detector detector = Detectors.open(options.tiers(), options.forcedTier());
         AlertPipeline pipeline = null;
         try {
@@ -85,7 +97,7 @@ public final class NodeAgent implements AutoCloseable {
                             NriPluginConfig.of("beesting", PLUGIN_INDEX)
                                     .withSocket(options.nriSocket())
                                     .withHandlerBudget(HANDLER_BUDGET),
-                            handler)
+                            new TimedNriHandler(handler, nriLatency))
                     .start();
             LOG.info(
                     "node agent started node={} tier={} nriSocket={} stateDir={}",
@@ -114,6 +126,19 @@ public final class NodeAgent implements AutoCloseable {
     /** The runtime of the current NRI connection, if any. */
     public Optional<RuntimeInfo> runtime() {
         return Optional.ofNullable(handler.runtime());
+    }
+
+    /** What the HoneytokenNode reports about this agent. */
+    public NodeState state(long configGeneration) {
+        RuntimeInfo info = handler.runtime();
+        return new NodeState(
+                info == null ? "" : info.name(),
+                info == null ? "" : info.version(),
+                plugin.isConnected(),
+                detector.tier().id(),
+                configGeneration,
+                planter.armedCount(),
+                (int) planter.failures());
     }
 
     public TokenPlanter planter() {

@@ -2,22 +2,41 @@ package dev.beesting.agent.node;
 
 import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.agent.alerts.JsonLineSink;
+import dev.beesting.agent.alerts.WebhookSink;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.kube.AlertWriter;
+import dev.beesting.agent.kube.KubeClients;
+import dev.beesting.agent.kube.NodeConfigWatcher;
+import dev.beesting.agent.kube.NodeStatusWriter;
+import dev.beesting.agent.metrics.AgentMetrics;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code beesting-agent node}: the NRI plugin on a Kubernetes node. */
+/**
+ * {@code beesting-agent node}: the NRI plugin on a node. In a cluster it reads the compiled config from the Secret
+ * {@code beesting-node-config} and reports to the API server; with {@code --config-file} it runs from a local file
+ * and only prints JSON lines.
+ */
 @Command(
         name = "node",
         mixinStandardHelpOptions = true,
@@ -34,7 +53,8 @@ public final class NodeCommand implements Callable<Integer> {
 
     @Option(
             names = "--config-file",
-            description = "compiled node config (the operator's format) instead of the cluster's Secret")
+            description = "compiled node config (the operator's format); without it the agent reads the Secret"
+                    + " beesting-node-config from the cluster")
     Path configFile;
 
     @Option(names = "--tier", description = "force a detector tier: lsm, fentry, kprobe, syscall or fanotify")
@@ -46,6 +66,20 @@ public final class NodeCommand implements Callable<Integer> {
             description = "this node's name (default: $NODE_NAME, else the host name)")
     String nodeName;
 
+    @Option(
+            names = "--namespace",
+            defaultValue = "${env:POD_NAMESPACE:-beesting-system}",
+            description = "namespace of the node config Secret (default: $POD_NAMESPACE, else beesting-system)")
+    String namespace;
+
+    @Option(names = "--metrics-port", defaultValue = "0", description = "serve /metrics on this port (0: off)")
+    int metricsPort;
+
+    @Option(names = "--webhook", description = "also POST every alert as JSON to this URL")
+    URI webhook;
+
+    private final CountDownLatch closed = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
         Optional<Tier> forced;
@@ -55,42 +89,121 @@ public final class NodeCommand implements Callable<Integer> {
             System.err.println("--tier: " + e.getMessage());
             return 2;
         }
-        if (configFile == null) {
-            System.err.println("--config-file: required until the in-cluster config watch is wired");
-            return 2;
-        }
-        FileConfigSource config;
-        try {
-            config = FileConfigSource.open(configFile, Duration.ofSeconds(2));
-        } catch (IllegalArgumentException e) {
-            System.err.println("--config-file: " + e.getMessage());
-            return 2;
-        }
-        List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(System.out)));
         String node = nodeName == null || nodeName.isBlank() ? hostName() : nodeName;
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            return run(node, forced, opened);
+        } finally {
+            closeAll(opened);
+            closed.countDown();
+        }
+    }
+
+    private int run(String node, Optional<Tier> forced, Deque<AutoCloseable> opened) throws Exception {
+        AgentMetrics metrics = new AgentMetrics();
+        opened.push(metrics);
+        List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(System.out), metrics));
+        if (webhook != null) {
+            WebhookSink sink = new WebhookSink(WebhookSink.Settings.defaults(webhook));
+            sinks.add(sink);
+        }
+        Supplier<NodeConfig> config;
+        KubernetesClient client = null;
+        AlertWriter alertWriter = null;
+        if (configFile != null) {
+            try {
+                FileConfigSource source = FileConfigSource.open(configFile, Duration.ofSeconds(2));
+                opened.push(source);
+                config = source;
+            } catch (IllegalArgumentException e) {
+                System.err.println("--config-file: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            client = KubeClients.forAgent();
+            opened.push(client);
+            NodeConfigWatcher watcher = NodeConfigWatcher.start(client, namespace);
+            opened.push(watcher);
+            config = watcher;
+            alertWriter = AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC());
+            sinks.add(alertWriter);
+            metrics.countDropped("alerts", alertWriter::dropped);
+            metrics.countApiWriteErrors("alerts", alertWriter::writeErrors);
+        }
         NodeAgent agent;
         try {
             agent = NodeAgent.start(
-                    new NodeAgent.Options(nriSocket, stateDir, node, Detectors.DEFAULT_ORDER, forced), config, sinks);
+                    new NodeAgent.Options(nriSocket, stateDir, node, Detectors.DEFAULT_ORDER, forced),
+                    config,
+                    sinks,
+                    metrics::nriRequest);
         } catch (NoUsableTierException e) {
-            config.close();
             System.err.println("no detector tier can run on this kernel: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            config.close();
-            stopped.countDown();
-        }));
-        LOG.info("running; stop with SIGTERM");
-        stopped.await();
+        opened.push(agent);
+        metrics.countDropped("pipeline", agent.pipeline()::dropped);
+        if (client != null) {
+            NodeStatusWriter status = NodeStatusWriter.start(
+                    client,
+                    node,
+                    version(),
+                    () -> agent.state(config.get().generation()),
+                    NodeStatusWriter.Settings.defaults(),
+                    Clock.systemUTC());
+            opened.push(status);
+            metrics.countApiWriteErrors("node-status", status::writeErrors);
+        }
+        if (metricsPort > 0) {
+            metrics.serve(InetAddress.getByName("0.0.0.0"), metricsPort);
+        }
+        Thread.ofVirtual().name("armed-gauge").start(() -> {
+            while (true) {
+                metrics.armedTokens(agent.planter().armedCount());
+                try {
+                    Thread.sleep(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.countDown();
+                            // the JVM halts when hooks end: wait for the main thread to close everything
+                            try {
+                                closed.await(15, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "shutdown"));
+        LOG.info("running node={} mode={}; stop with SIGTERM", node, configFile != null ? "file" : "cluster");
+        stop.await();
         return 0;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable next = opened.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("close failed part={} error={}", next.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    static String version() {
+        String version = NodeCommand.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             return "localhost";
         }
