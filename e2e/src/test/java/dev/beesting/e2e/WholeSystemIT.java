@@ -1,0 +1,174 @@
+package dev.beesting.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.agent.alerts.AlertSink;
+import dev.beesting.agent.alerts.JsonLineSink;
+import dev.beesting.agent.detect.Detectors;
+import dev.beesting.agent.kube.AlertWriter;
+import dev.beesting.agent.kube.NodeConfigWatcher;
+import dev.beesting.agent.kube.NodeStatusWriter;
+import dev.beesting.agent.node.NodeAgent;
+import dev.beesting.agent.testing.Containerd;
+import dev.beesting.agent.testing.CriClient;
+import dev.beesting.agent.testing.CriClient.PodRef;
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The user's story on one machine: the API server (fabric8 mock, CRUD, CRDs registered), the operator, a real
+ * containerd with NRI, and the node agent connected to both with the real detector of this kernel.
+ */
+class WholeSystemIT {
+    private static final Path SAMPLE = Path.of("../config/samples/fake-aws-credentials.yaml");
+    private static final String TOKEN = "/var/run/secrets/eks.amazonaws.com/access_key_token";
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path stateDir;
+
+    private final AutoCloser closer = new AutoCloser();
+
+    @AfterEach
+    void stopEverything() {
+        closer.close();
+    }
+
+    @Test
+    void policyToAlertOnRealContainerd() throws Exception {
+        OperatorHarness cluster = closer.add(OperatorHarness.start());
+        KubernetesClient client = cluster.client();
+        cluster.namespace("cms", Map.of("beesting.dev/protect", "true"));
+        cluster.namespace("shop", Map.of());
+        Containerd containerd = closer.add(Containerd.start("2"));
+        CriClient cri = closer.add(new CriClient(containerd.socket()), c -> {
+            c.removeAllPods();
+            c.close();
+        });
+
+        // the user applies a sample policy; the operator accepts it and writes the node config
+        cluster.apply(SAMPLE);
+        cluster.awaitPolicy("fake-aws-credentials", p -> accepted(p));
+        long generation = cluster.awaitConfig(c -> c.policies().size() == 1).generation();
+
+        // the agent joins: config from the Secret, alerts and node status to the API server
+        NodeConfigWatcher config = closer.add(NodeConfigWatcher.start(client, OperatorHarness.NAMESPACE));
+        AlertWriter alerts = closer.add(AlertWriter.start(
+                client,
+                stateDir,
+                new AlertWriter.Settings(
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        10_000),
+                Clock.systemUTC()));
+        List<AlertSink> sinks = List.of(new JsonLineSink(System.out), alerts);
+        NodeAgent agent = closer.add(NodeAgent.start(
+                new NodeAgent.Options(
+                        containerd.nriSocket(), stateDir, "worker-1", Detectors.DEFAULT_ORDER, Optional.empty()),
+                config,
+                sinks));
+        closer.add(NodeStatusWriter.start(
+                client,
+                "worker-1",
+                "test",
+                () -> agent.state(config.get().generation()),
+                new NodeStatusWriter.Settings(
+                        Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(2)),
+                Clock.systemUTC()));
+
+        await().atMost(PATIENCE).until(() -> {
+            HoneytokenNode node =
+                    client.resources(HoneytokenNode.class).withName("worker-1").get();
+            return node != null
+                    && node.getStatus() != null
+                    && node.getStatus().configGeneration != null
+                    && node.getStatus().configGeneration >= generation
+                    && node.getStatus().nriConnected;
+        });
+        HoneytokenPolicy ready = cluster.awaitPolicy(
+                "fake-aws-credentials",
+                p -> "1/1".equals(p.getStatus().nodes) && condition(p, "Ready").equals("True"));
+        assertThat(ready.getStatus().matchedNamespaces).isEqualTo(1);
+
+        // a pod in a matching namespace, another outside it
+        PodRef pod = cri.runPod("cms", "simplecms-6c4bfc97cd-wdnhv", Map.of("app", "simplecms"));
+        String container = cri.startContainer(pod, "cms", containerd.image());
+        PodRef other = cri.runPod("shop", "shop-1", Map.of());
+        String otherContainer = cri.startContainer(other, "shop", containerd.image());
+        assertThat(cri.exec(container, "cat", TOKEN).stdout()).matches("AKIA[A-Z2-7]{16}");
+        assertThat(cri.exec(otherContainer, "cat", TOKEN).exitCode()).isNotZero();
+
+        // the attacker reads the token: one alert with pod, container, process and path, and an Event on the pod
+        HoneytokenAlert alert = await().atMost(PATIENCE)
+                .until(() -> onlyAlert(client), a -> a != null && a.getStatus() != null && a.getStatus().count != null);
+        assertThat(alert.getMetadata().getNamespace()).isEqualTo("cms");
+        assertThat(alert.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(alert.getSpec().policy).isEqualTo("fake-aws-credentials");
+        assertThat(alert.getSpec().path).isEqualTo(TOKEN);
+        assertThat(alert.getSpec().pod.name).isEqualTo("simplecms-6c4bfc97cd-wdnhv");
+        assertThat(alert.getSpec().pod.uid).isEqualTo(pod.config().getMetadata().getUid());
+        assertThat(alert.getSpec().container.name).isEqualTo("cms");
+        assertThat(alert.getSpec().container.id).isEqualTo(container);
+        assertThat(alert.getSpec().node).isEqualTo("worker-1");
+        assertThat(alert.getStatus().process.comm).isEqualTo("cat");
+        assertThat(alert.getStatus().count).isEqualTo(1);
+        Event event = await().atMost(PATIENCE).until(() -> podEvent(client), e -> e != null);
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getInvolvedObject().getUid())
+                .isEqualTo(pod.config().getMetadata().getUid());
+        assertThat(event.getMessage()).contains("cat", TOKEN, "fake-aws-credentials");
+
+        // a flood of reads updates the same alert; the count is exact
+        cri.exec(container, "sh", "-c", "for i in $(seq 100); do cat " + TOKEN + " > /dev/null; done");
+        await().atMost(PATIENCE).until(() -> onlyAlert(client).getStatus().count == 101);
+        assertThat(client.resources(HoneytokenAlert.class)
+                        .inAnyNamespace()
+                        .list()
+                        .getItems())
+                .hasSize(1);
+        cluster.awaitPolicy("fake-aws-credentials", p -> p.getStatus().alerts == 1);
+    }
+
+    private static boolean accepted(HoneytokenPolicy policy) {
+        return policy.getStatus() != null && condition(policy, "Accepted").equals("True");
+    }
+
+    private static String condition(HoneytokenPolicy policy, String type) {
+        return policy.getStatus().conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .map(c -> c.getStatus())
+                .findFirst()
+                .orElse("");
+    }
+
+    private static HoneytokenAlert onlyAlert(KubernetesClient client) {
+        List<HoneytokenAlert> all = client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .list()
+                .getItems();
+        return all.isEmpty() ? null : all.getFirst();
+    }
+
+    private static Event podEvent(KubernetesClient client) {
+        return client.v1().events().inNamespace("cms").list().getItems().stream()
+                .filter(e -> "HoneytokenAccessed".equals(e.getReason()))
+                .findFirst()
+                .orElse(null);
+    }
+}
