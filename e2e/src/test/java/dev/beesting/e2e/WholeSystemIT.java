@@ -16,8 +16,10 @@ import dev.beesting.agent.testing.CriClient.PodRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,8 +52,12 @@ class WholeSystemIT {
 
     @Test
     void policyToAlertOnRealContainerd() throws Exception {
-        OperatorHarness cluster = closer.add(OperatorHarness.start());
+        ApiCallRecorder operatorCalls = new ApiCallRecorder();
+        ApiCallRecorder agentCalls = new ApiCallRecorder();
+        OperatorHarness cluster = closer.add(
+                OperatorHarness.start(OperatorSettings.forNamespace(OperatorHarness.NAMESPACE), operatorCalls::wrap));
         KubernetesClient client = cluster.client();
+        KubernetesClient agentClient = closer.add(agentCalls.wrap(client));
         cluster.namespace("cms", Map.of("beesting.dev/protect", "true"));
         cluster.namespace("shop", Map.of());
         Containerd containerd = closer.add(Containerd.start("2"));
@@ -66,9 +72,9 @@ class WholeSystemIT {
         long generation = cluster.awaitConfig(c -> c.policies().size() == 1).generation();
 
         // the agent joins: config from the Secret, alerts and node status to the API server
-        NodeConfigWatcher config = closer.add(NodeConfigWatcher.start(client, OperatorHarness.NAMESPACE));
+        NodeConfigWatcher config = closer.add(NodeConfigWatcher.start(agentClient, OperatorHarness.NAMESPACE));
         AlertWriter alerts = closer.add(AlertWriter.start(
-                client,
+                agentClient,
                 stateDir,
                 new AlertWriter.Settings(
                         Duration.ofSeconds(1),
@@ -84,7 +90,7 @@ class WholeSystemIT {
                 config,
                 sinks));
         closer.add(NodeStatusWriter.start(
-                client,
+                agentClient,
                 "worker-1",
                 "test",
                 () -> agent.state(config.get().generation()),
@@ -143,6 +149,24 @@ class WholeSystemIT {
                         .getItems())
                 .hasSize(1);
         cluster.awaitPolicy("fake-aws-credentials", p -> p.getStatus().alerts == 1);
+
+        // the RBAC of config/ grants every request the two components made, and the agent's is narrow
+        List<HasMetadata> deployment = Kustomize.build("default");
+        RbacRules operatorRbac = new RbacRules(deployment, "beesting-system", "beesting-operator");
+        RbacRules agentRbac = new RbacRules(deployment, "beesting-system", "beesting-agent");
+        assertThat(operatorCalls.calls())
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(operatorRbac.allows(c))
+                        .as("operator RBAC allows %s", c)
+                        .isTrue());
+        assertThat(agentCalls.calls())
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(agentRbac.allows(c))
+                        .as("agent RBAC allows %s", c)
+                        .isTrue());
+        assertThat(agentRbac.allows(new ApiCallRecorder.Call("get", "", "secrets", "beesting-system", "other")))
+                .as("the agent reads no Secret but the node config")
+                .isFalse();
     }
 
     private static boolean accepted(HoneytokenPolicy policy) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** A test API server with the operator running against it, plus the helpers the integration tests share. */
 public final class OperatorHarness implements AutoCloseable {
@@ -43,9 +44,15 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     public static OperatorHarness start(OperatorSettings settings) {
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /** Starts the operator with its own client derived from the test's (for example one that records requests). */
+    public static OperatorHarness start(OperatorSettings settings, UnaryOperator<KubernetesClient> operatorClient) {
         KubeApi api = KubeApi.start(settings.namespace());
         try {
-            return new OperatorHarness(api, new BeestingOperator(api.client(), settings, Clock.systemUTC()).start());
+            return new OperatorHarness(
+                    api, new BeestingOperator(operatorClient.apply(api.client()), settings, Clock.systemUTC()).start());
         } catch (RuntimeException e) {
             api.close();
             throw e;

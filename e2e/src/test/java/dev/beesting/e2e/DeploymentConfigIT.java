@@ -1,0 +1,84 @@
+package dev.beesting.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every kustomization of config/ builds, parses, and deploys Beesting with least privilege. */
+class DeploymentConfigIT {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"crd", "rbac", "operator", "agent", "default"})
+    void kustomizationBuildsIntoParsableObjects(String kustomization) throws Exception {
+        List<HasMetadata> objects = Kustomize.build(kustomization);
+        assertThat(objects)
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
+    }
+
+    @Test
+    void rbacNamesEveryVerbAndResource() throws Exception {
+        List<PolicyRule> rules = Kustomize.build("rbac").stream()
+                .flatMap(o -> switch (o) {
+                    case ClusterRole role -> role.getRules().stream();
+                    case Role role -> role.getRules().stream();
+                    default -> Stream.empty();
+                })
+                .toList();
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).doesNotContain("*");
+            assertThat(rule.getResources()).doesNotContain("*");
+            assertThat(rule.getApiGroups()).doesNotContain("*");
+        });
+    }
+
+    @Test
+    void agentRunsWithHostPidAndOnlyTheCapabilitiesTheDetectorsNeed() throws Exception {
+        DaemonSet agent = Kustomize.build("default").stream()
+                .filter(DaemonSet.class::isInstance)
+                .map(DaemonSet.class::cast)
+                .findFirst()
+                .orElseThrow();
+        var pod = agent.getSpec().getTemplate().getSpec();
+        assertThat(pod.getHostPID()).isTrue();
+        assertThat(pod.getTolerations())
+                .anySatisfy(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+        Container container = pod.getContainers().getFirst();
+        var security = container.getSecurityContext();
+        assertThat(security.getPrivileged()).isFalse();
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd())
+                .containsExactlyInAnyOrder("BPF", "PERFMON", "SYS_ADMIN", "SYS_PTRACE", "DAC_OVERRIDE");
+        assertThat(pod.getVolumes())
+                .anySatisfy(v -> assertThat(v.getHostPath().getType()).isEqualTo("Socket"));
+        assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+    }
+
+    @Test
+    void operatorRunsTwoNonRootReplicasWithProbes() throws Exception {
+        Deployment operator = Kustomize.build("default").stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
+        var pod = operator.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        Container container = pod.getContainers().getFirst();
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getLivenessProbe()).isNotNull();
+        assertThat(container.getReadinessProbe()).isNotNull();
+    }
+}
