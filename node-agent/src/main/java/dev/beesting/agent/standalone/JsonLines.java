@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Prints one JSON object per access, one line each, so `jq` and log shippers can follow stdout. */
-final class JsonLines {
+public final class JsonLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
@@ -20,7 +20,7 @@ final class JsonLines {
         this.severity = severity;
     }
 
-    static String line(AccessEvent event, Path path, String severity) {
+    public static String line(AccessEvent event, Path path, String severity) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("time", event.time().toString());
         fields.put("path", path.toString());
