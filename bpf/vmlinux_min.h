@@ -50,8 +50,28 @@ struct inode {
 	unsigned long i_ino;
 };
 
+struct qstr {
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct path {
+	struct dentry *dentry;
+};
+
 struct file {
+	struct path f_path;
 	struct inode *f_inode;
+};
+
+struct mm_struct {
+	struct file *exe_file;
+	unsigned long arg_start;
+	unsigned long arg_end;
 };
 
 struct fdtable {
@@ -65,6 +85,7 @@ struct files_struct {
 
 struct task_struct {
 	struct files_struct *files;
+	struct mm_struct *mm;
 };
 
 #pragma clang attribute pop

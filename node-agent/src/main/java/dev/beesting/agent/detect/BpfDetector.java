@@ -311,13 +311,29 @@ public final class BpfDetector implements Detector {
                     Tier.values()[(int) BpfLayouts.EVENT_TIER.get(record)],
                     (int) BpfLayouts.EVENT_VERDICT.get(record) != 0,
                     (long) BpfLayouts.EVENT_COUNT.get(record),
-                    // read now: the opener may be a short-lived process like cat
-                    ProcessInfo.of(tgid));
+                    process(record, tgid));
             sink.accept(event);
         } catch (Throwable t) {
             log.error("dropping ring buffer record tier={}", tier.id(), t);
         }
         return 0;
+    }
+
+    /** /proc has full paths (mount prefixes included) but only while the opener lives; the hook's copy always exists. */
+    private static ProcessInfo process(MemorySegment record, int tgid) {
+        ProcessInfo proc = ProcessInfo.of(tgid);
+        if (!proc.exe().isEmpty() && !proc.cmdline().isEmpty()) {
+            return proc;
+        }
+        byte[] exe =
+                record.asSlice(BpfLayouts.EVENT_EXE_OFFSET, BpfLayouts.EXE_LEN).toArray(ValueLayout.JAVA_BYTE);
+        byte[] args = record.asSlice(BpfLayouts.EVENT_ARGS_OFFSET, BpfLayouts.ARGS_LEN)
+                .toArray(ValueLayout.JAVA_BYTE);
+        return new ProcessInfo(
+                proc.exe().isEmpty() ? KernelProcess.exe(exe, (int) BpfLayouts.EVENT_EXE_LEN.get(record)) : proc.exe(),
+                proc.cmdline().isEmpty()
+                        ? KernelProcess.cmdline(args, (int) BpfLayouts.EVENT_ARGS_LEN.get(record))
+                        : proc.cmdline());
     }
 
     private static String comm(MemorySegment record) {

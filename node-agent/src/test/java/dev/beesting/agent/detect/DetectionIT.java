@@ -32,6 +32,9 @@ class DetectionIT {
             assertThat(event.tier()).isEqualTo(tier);
             assertThat(event.denied()).isFalse();
             assertThat(event.count()).isEqualTo(1);
+            // cat is gone long before the agent could read /proc: the hook itself must have captured these
+            assertThat(event.process().exe()).endsWith("/bin/cat");
+            assertThat(event.process().cmdline()).isEqualTo("cat " + token);
         }
     }
 
