@@ -319,21 +319,22 @@ public final class BpfDetector implements Detector {
         return 0;
     }
 
-    /** /proc has full paths (mount prefixes included) but only while the opener lives; the hook's copy always exists. */
+    /**
+     * The hook's argv copy is taken at the open itself, so it wins unless /proc shows a longer version of it (the
+     * copy stops at 256 bytes); /proc's exe wins when the opener still lives, because it has mount prefixes.
+     */
     private static ProcessInfo process(MemorySegment record, int tgid) {
-        ProcessInfo proc = ProcessInfo.of(tgid);
-        if (!proc.exe().isEmpty() && !proc.cmdline().isEmpty()) {
-            return proc;
-        }
         byte[] exe =
                 record.asSlice(BpfLayouts.EVENT_EXE_OFFSET, BpfLayouts.EXE_LEN).toArray(ValueLayout.JAVA_BYTE);
         byte[] args = record.asSlice(BpfLayouts.EVENT_ARGS_OFFSET, BpfLayouts.ARGS_LEN)
                 .toArray(ValueLayout.JAVA_BYTE);
+        String kernelExe = KernelProcess.exe(exe, (int) BpfLayouts.EVENT_EXE_LEN.get(record));
+        String kernelCmdline = KernelProcess.cmdline(args, (int) BpfLayouts.EVENT_ARGS_LEN.get(record));
+        ProcessInfo proc = ProcessInfo.of(tgid);
+        String cmdline =
+                kernelCmdline.isEmpty() || proc.cmdline().startsWith(kernelCmdline) ? proc.cmdline() : kernelCmdline;
         return new ProcessInfo(
-                proc.exe().isEmpty() ? KernelProcess.exe(exe, (int) BpfLayouts.EVENT_EXE_LEN.get(record)) : proc.exe(),
-                proc.cmdline().isEmpty()
-                        ? KernelProcess.cmdline(args, (int) BpfLayouts.EVENT_ARGS_LEN.get(record))
-                        : proc.cmdline());
+                proc.exe().isEmpty() ? kernelExe : proc.exe(), cmdline.isEmpty() ? kernelCmdline : cmdline);
     }
 
     private static String comm(MemorySegment record) {
