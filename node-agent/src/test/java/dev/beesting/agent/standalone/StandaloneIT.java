@@ -99,6 +99,24 @@ class StandaloneIT {
                 .until(() -> errors.stream().anyMatch(l -> l.contains("tokens[0].path: must be absolute")));
     }
 
+    @Test
+    void withoutNativeAccessItExitsWithOneSayingWhatIsMissing() throws Exception {
+        RealParts.requireRoot();
+        Path config = Files.writeString(
+                dir.resolve("config.yaml"),
+                "tokens: [{path: %s, content: {value: x}}]\n".formatted(dir.resolve("token")));
+        List<String> errors = new CopyOnWriteArrayList<>();
+        agent = startAgent(config, new CopyOnWriteArrayList<>(), errors, false);
+
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> errors.stream()
+                        .anyMatch(l -> l.startsWith("beesting-agent: no usable detector tier")
+                                && l.contains("--enable-native-access=ALL-UNNAMED")));
+        assertThat(dir.resolve("token")).doesNotExist();
+    }
+
     private static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
@@ -113,17 +131,24 @@ class StandaloneIT {
 
     /** The agent's Main in a fresh JVM with the test classpath, as the shaded jar would run it. */
     private static Process startAgent(Path config, List<String> stdout, List<String> stderr) throws IOException {
+        return startAgent(config, stdout, stderr, true);
+    }
+
+    private static Process startAgent(Path config, List<String> stdout, List<String> stderr, boolean nativeAccess)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(
-                        java.toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.beesting.agent.Main",
-                        "standalone",
-                        "--config",
-                        config.toString())
-                .start();
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        if (nativeAccess) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.beesting.agent.Main",
+                "standalone",
+                "--config",
+                config.toString()));
+        Process process = new ProcessBuilder(command).start();
         pump(process.getInputStream(), stdout);
         pump(process.getErrorStream(), stderr);
         return process;
