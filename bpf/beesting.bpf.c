@@ -33,7 +33,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 4 << 20); /* ~6000 events of 656 bytes */
 } events SEC(".maps");
 
 /* LRU: windows of processes long gone age out without the agent cleaning up. */
@@ -115,6 +115,43 @@ static __always_inline bool rate_allows(const struct beesting_settings *s, __u64
 	return true;
 }
 
+/*
+ * Records who the opener is while it is still running: the executable's path as dentry names up to its
+ * filesystem's root (leaf first, so no right-to-left copy is needed), and the head of its argv block.
+ */
+static __always_inline void capture_process(struct beesting_event *e)
+{
+	e->exe_len = 0;
+	e->args_len = 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	if (!mm)
+		return;
+	struct dentry *d = BPF_CORE_READ(mm, exe_file, f_path.dentry);
+	__u32 pos = 0;
+	for (int depth = 0; depth < 16 && d; depth++) {
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d)
+			break; /* the root's own name is "/" */
+		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+		long n = bpf_probe_read_kernel_str(&e->exe[pos & 255], BEESTING_EXE_NAME_MAX, name);
+		if (n <= 0)
+			break;
+		pos += n;
+		if (pos >= 256)
+			break;
+		d = parent;
+	}
+	e->exe_len = pos;
+
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	unsigned long len = BPF_CORE_READ(mm, arg_end) - start;
+	if (len > BEESTING_ARGS_LEN)
+		len = BEESTING_ARGS_LEN;
+	if (bpf_probe_read_user(e->args, len, (const void *)start) == 0)
+		e->args_len = len;
+}
+
 /* The shared core of every tier; returns the verdict the LSM hook must give (0 or -EPERM). */
 static __always_inline int on_open(struct file *file, __u32 tier, bool can_block)
 {
@@ -163,6 +200,7 @@ static __always_inline int on_open(struct file *file, __u32 tier, bool can_block
 	e->tier = tier;
 	e->verdict = verdict ? 1 : 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	capture_process(e);
 	bpf_ringbuf_submit(e, 0);
 	stat_add(BEESTING_STAT_EMITTED, 1);
 	return verdict;

@@ -8,6 +8,11 @@
 #define BEESTING_H
 
 #define BEESTING_COMM_LEN 16
+/* exe: the executable's dentry names, leaf first, each NUL-terminated (the walk writes at most 256 + 64 bytes) */
+#define BEESTING_EXE_LEN 320
+#define BEESTING_EXE_NAME_MAX 64
+/* args: the start of the opener's argv block, NUL-separated as in /proc/<pid>/cmdline */
+#define BEESTING_ARGS_LEN 256
 
 /* Which entry point saw the open; the numbers are the Java Tier ordinals. */
 enum beesting_tier {
@@ -49,7 +54,12 @@ struct beesting_event {
 	__u32 gid;
 	__u32 tier;
 	__u32 verdict;    /* 0 allowed, 1 denied */
+	__u32 exe_len;    /* bytes used in exe */
+	__u32 args_len;   /* bytes used in args */
 	char comm[BEESTING_COMM_LEN];
+	/* read at the hook, because a short-lived opener (cat) is gone before the agent can read /proc */
+	char exe[BEESTING_EXE_LEN];
+	char args[BEESTING_ARGS_LEN];
 };
 
 /* Per-(token, tgid) rate-limit window. */

@@ -50,9 +50,29 @@ struct inode {
 	unsigned long i_ino;
 };
 
+struct qstr {
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct path {
+	struct dentry *dentry;
+};
+
 struct file {
+	struct path f_path;
 	struct inode *f_inode;
 	unsigned int f_mode;
+};
+
+struct mm_struct {
+	struct file *exe_file;
+	unsigned long arg_start;
+	unsigned long arg_end;
 };
 
 struct fdtable {
@@ -66,6 +86,7 @@ struct files_struct {
 
 struct task_struct {
 	struct files_struct *files;
+	struct mm_struct *mm;
 };
 
 #pragma clang attribute pop

@@ -1,10 +1,30 @@
 package dev.beesting.agent;
 
+import dev.beesting.agent.standalone.StandaloneCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the node agent. */
-public final class Main {
-    private Main() {}
+@Command(
+        name = "beesting-agent",
+        mixinStandardHelpOptions = true,
+        description = "Beesting node agent: plants honeytokens and reports every open of them.",
+        subcommands = {StandaloneCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("beesting-agent");
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (2 for usage errors, as picocli does). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
     }
 }

@@ -311,13 +311,30 @@ public final class BpfDetector implements Detector {
                     Tier.values()[(int) BpfLayouts.EVENT_TIER.get(record)],
                     (int) BpfLayouts.EVENT_VERDICT.get(record) != 0,
                     (long) BpfLayouts.EVENT_COUNT.get(record),
-                    // read now: the opener may be a short-lived process like cat
-                    ProcessInfo.of(tgid));
+                    process(record, tgid));
             sink.accept(event);
         } catch (Throwable t) {
             log.error("dropping ring buffer record tier={}", tier.id(), t);
         }
         return 0;
+    }
+
+    /**
+     * The hook's argv copy is taken at the open itself, so it wins unless /proc shows a longer version of it (the
+     * copy stops at 256 bytes); /proc's exe wins when the opener still lives, because it has mount prefixes.
+     */
+    private static ProcessInfo process(MemorySegment record, int tgid) {
+        byte[] exe =
+                record.asSlice(BpfLayouts.EVENT_EXE_OFFSET, BpfLayouts.EXE_LEN).toArray(ValueLayout.JAVA_BYTE);
+        byte[] args = record.asSlice(BpfLayouts.EVENT_ARGS_OFFSET, BpfLayouts.ARGS_LEN)
+                .toArray(ValueLayout.JAVA_BYTE);
+        String kernelExe = KernelProcess.exe(exe, (int) BpfLayouts.EVENT_EXE_LEN.get(record));
+        String kernelCmdline = KernelProcess.cmdline(args, (int) BpfLayouts.EVENT_ARGS_LEN.get(record));
+        ProcessInfo proc = ProcessInfo.of(tgid);
+        String cmdline =
+                kernelCmdline.isEmpty() || proc.cmdline().startsWith(kernelCmdline) ? proc.cmdline() : kernelCmdline;
+        return new ProcessInfo(
+                proc.exe().isEmpty() ? kernelExe : proc.exe(), cmdline.isEmpty() ? kernelCmdline : cmdline);
     }
 
     private static String comm(MemorySegment record) {

@@ -12,6 +12,8 @@ import java.lang.invoke.VarHandle;
 /** Java views of the records in {@code bpf/beesting.h}; BpfLayoutsTest checks them against the header. */
 final class BpfLayouts {
     static final int COMM_LEN = 16;
+    static final int EXE_LEN = 320;
+    static final int ARGS_LEN = 256;
 
     static final StructLayout KEY = structLayout(
                     JAVA_INT.withName("dev"), JAVA_INT.withName("pad"), JAVA_LONG.withName("ino"))
@@ -35,7 +37,11 @@ final class BpfLayouts {
                     JAVA_INT.withName("gid"),
                     JAVA_INT.withName("tier"),
                     JAVA_INT.withName("verdict"),
-                    MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+                    JAVA_INT.withName("exe_len"),
+                    JAVA_INT.withName("args_len"),
+                    MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+                    MemoryLayout.sequenceLayout(EXE_LEN, JAVA_BYTE).withName("exe"),
+                    MemoryLayout.sequenceLayout(ARGS_LEN, JAVA_BYTE).withName("args"))
             .withName("beesting_event");
 
     static final StructLayout SETTINGS = structLayout(
@@ -66,7 +72,11 @@ final class BpfLayouts {
     static final VarHandle EVENT_GID = field(EVENT, "gid");
     static final VarHandle EVENT_TIER = field(EVENT, "tier");
     static final VarHandle EVENT_VERDICT = field(EVENT, "verdict");
+    static final VarHandle EVENT_EXE_LEN = field(EVENT, "exe_len");
+    static final VarHandle EVENT_ARGS_LEN = field(EVENT, "args_len");
     static final long EVENT_COMM_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("comm"));
+    static final long EVENT_EXE_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("exe"));
+    static final long EVENT_ARGS_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("args"));
     static final VarHandle SETTINGS_WINDOW = field(SETTINGS, "window_ns");
     static final VarHandle SETTINGS_BURST = field(SETTINGS, "burst");
     static final VarHandle SETTINGS_LEARNING = field(SETTINGS, "learning");

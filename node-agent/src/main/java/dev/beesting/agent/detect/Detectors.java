@@ -45,6 +45,8 @@ public final class Detectors {
 
     /** Opens exactly one tier. */
     public static Detector open(Tier tier, RateLimit limit) throws IOException {
+        // checked before any binding class initialises, so the refusal reads as one clear sentence
+        NativeCalls.requireNativeAccess();
         return switch (tier) {
             case LSM, FENTRY, KPROBE, SYSCALL -> BpfDetector.load(tier, limit);
             case FANOTIFY -> FanotifyDetector.open(limit);

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class FanotifyDetector implements Detector {
     private static final Logger log = LoggerFactory.getLogger(FanotifyDetector.class);
     private static final int POLL_MILLIS = 100;
-    private static final long RESOLVE_BUDGET_MILLIS = 100;
+    // normally microseconds; the bound matters when /proc/<pid>/cmdline waits on a stalled mm lock of the opener
+    private static final long RESOLVE_BUDGET_MILLIS = 1000;
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private record Armed(long id, Path path, int fd, AccessAction action, AtomicLong count) {}
@@ -183,6 +184,12 @@ public final class FanotifyDetector implements Detector {
                 long count = armed.count().incrementAndGet();
                 hits.incrementAndGet();
                 allow = armed.action() != AccessAction.BLOCK;
+                // decide before touching /proc: in a flood an open must cost a counter bump, not a /proc walk.
+                // fanotify reports the thread, so here the limit is per (token, thread) rather than per process.
+                if (!limiter.allows(armed.id(), tid, System.nanoTime())) {
+                    rateLimited.incrementAndGet();
+                    return;
+                }
                 Opener opener = resolve(tid);
                 event = new AccessEvent(
                         armed.id(),
@@ -253,10 +260,6 @@ public final class FanotifyDetector implements Detector {
     }
 
     private void deliver(AccessEvent event, Consumer<AccessEvent> sink) {
-        if (!limiter.allows(event.tokenId(), event.tgid(), System.nanoTime())) {
-            rateLimited.incrementAndGet();
-            return;
-        }
         emitted.incrementAndGet();
         try {
             sink.accept(event);

@@ -40,6 +40,7 @@ final class NativeCalls {
     }
 
     static MethodHandle function(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+        requireNativeAccess();
         MemorySegment symbol =
                 lookup.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
         return LINKER.downcallHandle(symbol, descriptor);
@@ -47,6 +48,7 @@ final class NativeCalls {
 
     /** A downcall whose first argument is the capture segment that receives errno. */
     static MethodHandle functionWithErrno(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+        requireNativeAccess();
         MemorySegment symbol =
                 lookup.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
         return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RateLimiter {
     private static final int MAX_TRACKED = 16384;
 
-    private record Key(long tokenId, int tgid) {}
+    private record Key(long tokenId, int opener) {}
 
     private static final class Window {
         long start;
@@ -21,15 +21,15 @@ final class RateLimiter {
         this.limit = limit;
     }
 
-    /** Whether an event of this (token, process) may go out at {@code nowNanos}. */
-    boolean allows(long tokenId, int tgid, long nowNanos) {
+    /** Whether an event of this (token, opener) may go out at {@code nowNanos}; the opener is a tgid or a tid. */
+    boolean allows(long tokenId, int opener, long nowNanos) {
         if (limit.burst() == 0) {
             return true;
         }
         if (windows.size() > MAX_TRACKED) {
             windows.clear(); // forgetting windows only lets a few more events through
         }
-        Window window = windows.computeIfAbsent(new Key(tokenId, tgid), k -> new Window());
+        Window window = windows.computeIfAbsent(new Key(tokenId, opener), k -> new Window());
         synchronized (window) {
             if (window.emitted == 0 || nowNanos - window.start >= limit.window().toNanos()) {
                 window.start = nowNanos;

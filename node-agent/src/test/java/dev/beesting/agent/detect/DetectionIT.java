@@ -32,6 +32,9 @@ class DetectionIT {
             assertThat(event.tier()).isEqualTo(tier);
             assertThat(event.denied()).isFalse();
             assertThat(event.count()).isEqualTo(1);
+            // cat is gone long before the agent could read /proc: the hook itself must have captured these
+            assertThat(event.process().exe()).endsWith("/bin/cat");
+            assertThat(event.process().cmdline()).isEqualTo("cat " + token);
         }
     }
 
@@ -103,6 +106,43 @@ class DetectionIT {
             RealKernel.Run cat = run("cat", viaProc.toString());
 
             assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void tokenOnOverlayfsWithALowerLayerOnAnotherFilesystemIsReported(Tier tier) throws Exception {
+        // here the (dev, ino) the hook sees differs from stat(): only learning the key from the kernel works
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path lower = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "overlay-lower-");
+            Files.writeString(lower.resolve("token"), "secret\n");
+            Path upper = Files.createDirectories(kernel.dir.resolve("upper"));
+            Path work = Files.createDirectories(kernel.dir.resolve("work"));
+            Path merged = Files.createDirectories(kernel.dir.resolve("merged"));
+            RealKernel.Run mount = run(
+                    "mount",
+                    "-t",
+                    "overlay",
+                    "overlay",
+                    "-o",
+                    "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work,
+                    merged.toString());
+            assertThat(mount.exitCode()).as(mount.stderr()).isZero();
+            long id = -1;
+            try {
+                Path token = merged.resolve("token");
+                id = kernel.detector.arm(token, AccessAction.ALERT);
+
+                RealKernel.Run cat = run("cat", token.toString());
+
+                assertThat(cat.stdout()).isEqualTo("secret\n");
+                assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+            } finally {
+                kernel.detector.disarm(id); // fanotify holds the token open, which would keep the mount busy
+                run("umount", merged.toString());
+                Files.deleteIfExists(lower.resolve("token"));
+                Files.deleteIfExists(lower);
+            }
         }
     }
 
