@@ -9,6 +9,6 @@ source hack/lib/env.sh
 beesting::install_build_deps
 beesting::java_home
 
-./mvnw -B -q -ntp -pl node-agent -am install -DskipTests
+./mvnw -B -q -ntp -pl node-agent -am package -DskipTests
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar node-agent/target/beesting-agent.jar \
     standalone --config config/samples/standalone.yaml "$@"

@@ -1,5 +1,6 @@
 package dev.beesting.agent;
 
+import dev.beesting.agent.node.NodeCommand;
 import dev.beesting.agent.standalone.StandaloneCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         name = "beesting-agent",
         mixinStandardHelpOptions = true,
         description = "Beesting node agent: plants honeytokens and reports every open of them.",
-        subcommands = {StandaloneCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StandaloneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -33,7 +33,8 @@ public record Alert(
         long count,
         boolean denied) {
 
-    static Alert of(AccessEvent event, TokenRef token) {
+    /** The alert for an access to a token. */
+    public static Alert of(AccessEvent event, TokenRef token) {
         return new Alert(
                 event.time(),
                 token,

@@ -19,15 +19,19 @@ public final class JsonLineSink implements AlertSink {
 
     @Override
     public void publish(Alert alert) {
-        String line;
-        try {
-            line = JSON.writeValueAsString(fields(alert));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("alert cannot be serialised", e);
-        }
+        String line = line(alert);
         synchronized (out) {
             out.println(line);
             out.flush();
+        }
+    }
+
+    /** The alert as one line of JSON, without the line break. */
+    public static String line(Alert alert) {
+        try {
+            return JSON.writeValueAsString(fields(alert));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("alert cannot be serialised", e);
         }
     }
 

@@ -1,35 +1,51 @@
 package dev.beesting.agent.standalone;
 
-import dev.beesting.agent.detect.AccessEvent;
+import dev.beesting.agent.alerts.AlertPipeline;
+import dev.beesting.agent.alerts.JsonLineSink;
+import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.standalone.StandaloneConfig.Content;
 import dev.beesting.agent.standalone.StandaloneConfig.TokenSpec;
+import dev.beesting.agent.tokens.TemplateContext;
+import dev.beesting.agent.tokens.TemplateException;
+import dev.beesting.agent.tokens.TemplateRenderer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The agent without NRI and Kubernetes: plants the configured host files, arms them, prints accesses as JSON. */
+/**
+ * The agent without NRI and Kubernetes: plants the configured host files, arms them, and hands accesses to the
+ * same alert pipeline as in a cluster, printing JSON lines.
+ */
 public final class StandaloneAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneAgent.class);
+    /** The policy name standalone alerts carry. */
+    static final String POLICY = "standalone";
+    /** Templates see the host: no pod or container, the host name as node name. */
+    static final TemplateContext HOST = new TemplateContext("", "", "", "", hostName());
 
     private final Detector detector;
     private final StandaloneConfig config;
-    private final JsonLines out;
-    private final Set<String> ignored;
+    private final AlertPipeline pipeline;
     private final Map<Long, Planter.Planted> armed = new LinkedHashMap<>();
-    private final Map<Long, Path> paths = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, TokenRef> refs = new ConcurrentHashMap<>();
     private boolean closed;
 
     private StandaloneAgent(Detector detector, StandaloneConfig config, PrintStream out) {
         this.detector = detector;
         this.config = config;
-        this.out = new JsonLines(out, config.severity());
-        this.ignored = Set.copyOf(config.ignoreProcesses());
+        this.pipeline =
+                new AlertPipeline(id -> Optional.ofNullable(refs.get(id)), List.of(new JsonLineSink(out)), 65_536);
     }
 
     /**
@@ -40,14 +56,17 @@ public final class StandaloneAgent implements AutoCloseable {
             throws IOException {
         StandaloneAgent agent = new StandaloneAgent(detector, config, out);
         try {
+            // one rendering for the host: an access key id used in two files is the same key
+            TemplateRenderer.Rendering rendering = new TemplateRenderer().forContainer(HOST);
             for (TokenSpec token : config.tokens()) {
-                agent.plantAndArm(token);
+                agent.plantAndArm(token, rendering);
             }
         } catch (IOException | RuntimeException e) {
             agent.removeAll();
+            agent.pipeline.close();
             throw e;
         }
-        detector.start(agent::onAccess);
+        detector.start(agent.pipeline::accept);
         log.info(
                 "standalone agent armed tokens={} tier={} action={}",
                 config.tokens().size(),
@@ -56,11 +75,16 @@ public final class StandaloneAgent implements AutoCloseable {
         return agent;
     }
 
-    private void plantAndArm(TokenSpec token) throws IOException {
-        String content = switch (token.content()) {
-            case Content.Value v -> v.value();
-            case Content.Template t -> TokenTemplate.render(t.template());
-        };
+    private void plantAndArm(TokenSpec token, TemplateRenderer.Rendering rendering) throws IOException {
+        String content;
+        try {
+            content = switch (token.content()) {
+                case Content.Value v -> v.value();
+                case Content.Template t -> rendering.render(t.template());
+            };
+        } catch (TemplateException e) {
+            throw new IOException("cannot render " + token.path() + ": " + e.getMessage(), e);
+        }
         Planter.Planted planted;
         try {
             planted = Planter.plant(token.path(), content, token.mode());
@@ -70,26 +94,28 @@ public final class StandaloneAgent implements AutoCloseable {
         try {
             long id = detector.arm(token.path(), config.action());
             armed.put(id, planted);
-            paths.put(id, token.path());
+            refs.put(id, ref(token.path()));
         } catch (IOException | RuntimeException e) {
             Planter.remove(planted);
             throw new IOException("cannot arm " + token.path() + ": " + e.getMessage(), e);
         }
     }
 
-    private void onAccess(AccessEvent event) {
-        if (!event.process().exe().isEmpty() && ignored.contains(event.process().exe())) {
-            return;
-        }
-        Path path = paths.get(event.tokenId());
-        if (path != null) {
-            out.print(event, path);
-        }
+    private TokenRef ref(Path path) {
+        return new TokenRef(
+                path.toString(),
+                POLICY,
+                config.severity(),
+                config.action() == AccessAction.BLOCK ? "Block" : "Alert",
+                config.ignoreProcesses(),
+                null);
     }
 
     /** The files currently planted and armed. */
     public synchronized Map<Long, Path> armedPaths() {
-        return Map.copyOf(paths);
+        Map<Long, Path> paths = new LinkedHashMap<>();
+        refs.forEach((id, ref) -> paths.put(id, Path.of(ref.path())));
+        return paths;
     }
 
     private synchronized void removeAll() {
@@ -113,10 +139,10 @@ public final class StandaloneAgent implements AutoCloseable {
             }
         }
         armed.clear();
-        paths.clear();
+        refs.clear();
     }
 
-    /** Disarms and deletes everything planted, then closes the detector. */
+    /** Disarms and deletes everything planted, prints what is still queued, then closes the detector. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -125,6 +151,15 @@ public final class StandaloneAgent implements AutoCloseable {
         closed = true;
         removeAll();
         detector.close();
+        pipeline.close();
         log.info("standalone agent stopped, planted tokens removed");
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 }

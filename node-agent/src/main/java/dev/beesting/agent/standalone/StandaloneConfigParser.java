@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.standalone.StandaloneConfig.Content;
 import dev.beesting.agent.standalone.StandaloneConfig.TokenSpec;
+import dev.beesting.agent.tokens.TemplateException;
+import dev.beesting.agent.tokens.TemplateRenderer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -99,8 +101,8 @@ public final class StandaloneConfigParser {
         }
         String template = text(node, "template", field + ".template", "");
         try {
-            TokenTemplate.validate(template);
-        } catch (IllegalArgumentException e) {
+            new TemplateRenderer().forContainer(StandaloneAgent.HOST).render(template);
+        } catch (TemplateException e) {
             throw new ConfigException(field + ".template", e.getMessage());
         }
         return new Content.Template(template);

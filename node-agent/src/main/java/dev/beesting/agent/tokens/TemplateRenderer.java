@@ -71,7 +71,7 @@ public final class TemplateRenderer {
                 return switch (name) {
                     case "hex" -> generators.hex(length);
                     case "alnum" -> generators.alnum(length);
-                    default -> throw unknown(name, offset);
+                    default -> throw unknown(name + " " + argument, offset);
                 };
             }
             return switch (name) {

@@ -1,13 +1,15 @@
 package dev.beesting.agent.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.alerts.JsonLineSink;
+import dev.beesting.agent.alerts.TokenRef;
 import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.detect.AccessEvent;
 import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.RateLimit;
 import dev.beesting.agent.detect.Tier;
-import dev.beesting.agent.standalone.JsonLines;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,7 @@ public final class DetectBench {
         try {
             Path plain = Files.writeString(dir.resolve("plain"), "not a token\n");
             Path token = Files.writeString(dir.resolve("token"), "secret\n");
-            JsonLines.line(warmUpEvent(), token, "high"); // class loading must not count as latency
+            JsonLineSink.line(Alert.of(warmUpEvent(), ref(token))); // class loading must not count as latency
             System.out.printf(
                     "open+close of an unmarked file: opener CPU ns per pair, median of %d rounds of %d pairs,"
                             + " each round right after a no-detector baseline round%n",
@@ -134,7 +136,7 @@ public final class DetectBench {
         try (Detector detector = Detectors.open(tier, RateLimit.OFF)) {
             detector.arm(token, AccessAction.ALERT);
             detector.start(event -> {
-                JsonLines.line(event, token, "high"); // the work between event and printed line
+                JsonLineSink.line(Alert.of(event, ref(token))); // the work between event and printed line
                 receivedAt.put(event.count(), System.nanoTime());
             });
             String[] openedAt = opener("latency", token, Integer.toString(LATENCY_SAMPLES), "2000")
@@ -175,5 +177,9 @@ public final class DetectBench {
             throw new IllegalStateException("opener " + mode + " failed");
         }
         return out;
+    }
+
+    private static TokenRef ref(Path token) {
+        return new TokenRef(token.toString(), "bench", "high", "Alert", List.of(), null);
     }
 }

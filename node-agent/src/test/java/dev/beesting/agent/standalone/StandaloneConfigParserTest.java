@@ -62,7 +62,7 @@ class StandaloneConfigParserTest {
             tokens: [{path: /run/a/../b, content: {value: s}}]                  | tokens[0].path: must be a normalized file path below /
             tokens: [{path: /run/a}]                                            | tokens[0].content: is required, with value or template
             tokens: [{path: /run/a, content: {value: s, template: t}}]          | tokens[0].content: needs exactly one of value and template
-            tokens: [{path: /run/a, content: {template: '{{ nope 3 }}'}}]       | tokens[0].content.template: unknown function 'nope'
+            tokens: [{path: /run/a, content: {template: '{{ nope 3 }}'}}]       | tokens[0].content.template: unknown placeholder {{nope 3}}
             tokens: [{path: /run/a, content: {secretKeyRef: {name: n}}}]        | tokens[0].content.secretKeyRef: needs Kubernetes
             tokens: [{path: /run/a, content: {value: s}, mode: 444}]            | tokens[0].mode: must be an octal string
             tokens: [{path: /run/a, content: {value: s}, mode: '0999'}]         | tokens[0].mode: must be an octal string

@@ -51,7 +51,7 @@ class StandaloneIT {
                 tokens:
                   - path: %s
                     content:
-                      template: "aws_access_key_id = AKIA{{ randUpper 16 }}"
+                      template: "aws_access_key_id = {{awsAccessKeyId}}"
                 severity: critical
                 """.formatted(token));
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -60,7 +60,7 @@ class StandaloneIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> errors.stream().anyMatch(l -> l.startsWith("beesting-agent: watching")));
 
-        assertThat(Files.readString(token)).matches("aws_access_key_id = AKIA[A-Z0-9]{16}");
+        assertThat(Files.readString(token)).matches("aws_access_key_id = AKIA[A-Z2-7]{16}");
         assertThat(posixPermissionsOf(token)).isEqualTo("r--r--r--");
         Process cat = new ProcessBuilder("cat", token.toString()).start();
         cat.waitFor();
