@@ -6,7 +6,8 @@
 #   hack/vmtest-detect.sh [--kernel 6.1|6.12|all] [--tiers lsm,fentry,kprobe] [--tests CLASS_REGEX]
 #                         [--timeout SECONDS] [--no-build] [-Dname=value]...
 #
-# The tests see the tier list as -Dbeesting.test.tiers and each -Dname=value given here. JUnit XML
+# The tests run in node-agent/ (as under Maven) and see the tier list as -Dbeesting.test.tiers and each
+# -Dname=value given here. JUnit XML
 # reports land in .build/vmtest/detect/<kernel>/junit. Exits non-zero if a guest failed, a test failed, or nothing passed.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -37,7 +38,8 @@ if ((build)); then
     ./mvnw -B -q -pl node-agent -am test-compile dependency:build-classpath \
         -Dmdep.outputFile=target/vmtest.classpath -Dmdep.includeScope=test
 fi
-echo "-cp node-agent/target/test-classes:node-agent/target/classes:$(cat node-agent/target/vmtest.classpath)" \
+agent=$PWD/node-agent
+echo "-cp $agent/target/test-classes:$agent/target/classes:$(cat node-agent/target/vmtest.classpath)" \
     >"$out/classpath.args"
 
 vm_rc=0
@@ -45,10 +47,10 @@ vm_rc=0
 # C1 only (the test run took 66 s instead of 101 s on 6.1 with C1 only) and one GC thread.
 # The reports directory exists only in the guest, hence bash -c.
 hack/vmtest.sh --kernel "$kernels" --timeout "$timeout" --results "$out" -- \
-    bash -c 'exec "$@" "$BEESTING_VM_RESULTS/junit"' _ \
+    bash -c 'cd node-agent && exec "$@" "$BEESTING_VM_RESULTS/junit"' _ \
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
     "-Dbeesting.test.tiers=$tiers" "${properties[@]}" "@$out/classpath.args" \
-    dev.beesting.agent.testing.GuestTestRunner node-agent/target/test-classes "$tests" ||
+    dev.beesting.agent.testing.GuestTestRunner "$agent/target/test-classes" "$tests" ||
     vm_rc=$?
 
 # One line per kernel from the JUnit XML report, then the tests that failed.
