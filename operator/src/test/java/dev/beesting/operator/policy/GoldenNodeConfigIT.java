@@ -89,9 +89,19 @@ class GoldenNodeConfigIT {
 
     private static List<Path> samples() throws IOException {
         try (Stream<Path> files = Files.list(SAMPLES)) {
+            // standalone.yaml is the agent's host config, not a Kubernetes object
             return files.filter(f -> f.toString().endsWith(".yaml"))
+                    .filter(GoldenNodeConfigIT::isManifest)
                     .sorted(Comparator.naturalOrder())
                     .toList();
+        }
+    }
+
+    private static boolean isManifest(Path file) {
+        try {
+            return Files.readAllLines(file).stream().anyMatch(line -> line.startsWith("apiVersion:"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
