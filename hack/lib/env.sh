@@ -9,6 +9,8 @@ BEESTING_VM_APT_PACKAGES=(qemu-system-x86)
 # Installs the Debian packages the build and the tests need, once.
 beesting::install_build_deps() {
     beesting::apt_install "${BEESTING_APT_PACKAGES[@]}"
+    # the deployment tests build config/ with `kubectl kustomize`; any kubectl will do, Debian's is old but enough
+    command -v kubectl >/dev/null || beesting::apt_install kubernetes-client
 }
 
 # Installs what hack/vmtest.sh needs on top of the build dependencies, once.
