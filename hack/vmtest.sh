@@ -95,6 +95,11 @@ for series in $kernels; do
     share=$results/$series
     rm -rf "$share"
     mkdir -p "$share"
+    # the guest gets a fresh /tmp; a checkout living under /tmp (as CI clones may) is carried over into it
+    local keep=-
+    if [[ $PWD == /tmp/?* ]]; then
+        keep=/tmp/$(cut -d/ -f3 <<<"$PWD")
+    fi
     if [[ $share == *[,[:space:]]* || $PWD == *[[:space:]]* ]]; then
         beesting::vm_log "paths with commas or spaces cannot be shared with the guest: $share, $PWD"
         exit 2
@@ -113,7 +118,7 @@ for series in $kernels; do
         -accel tcg,thread=multi -cpu max -machine q35 -smp "$smp" -m 2G \
         -nodefaults -display none -serial stdio -no-reboot -pidfile "$qemu_pid_file" \
         -kernel "$kernel/boot/vmlinuz-$release" -initrd "$initramfs" \
-        -append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,bpf vmtest.share=$share" \
+        -append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,bpf vmtest.share=$share vmtest.keep=$keep" \
         -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
         -virtfs "local,path=$share,mount_tag=results,security_model=none,multidevs=remap" \
         </dev/null >"$share/.console" 2>&1 &

@@ -23,9 +23,11 @@ for module in $(cat /modules/modules.order); do
 done
 
 share=
+keep=-
 for arg in $(cat /proc/cmdline); do
     case $arg in
         vmtest.share=*) share=${arg#vmtest.share=} ;;
+        vmtest.keep=*) keep=${arg#vmtest.keep=} ;;
     esac
 done
 [ -n "$share" ] || fail "no vmtest.share= on the kernel command line"
@@ -38,7 +40,6 @@ mkdir /rw/upper /rw/overlay-work
 # Without xino=on, file_open fires for the overlay inode and again for the real one with another device.
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/overlay-work,xino=on root /newroot ||
     fail "mount overlay root"
-mount -t 9p -o "$p9,cache=none" results "/newroot$share" || fail "mount results share at $share"
 
 cd /newroot || fail "cd /newroot"
 mount -t proc proc proc
@@ -54,8 +55,18 @@ mount -t tracefs tracefs sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs sys/kernel/debug 2>/dev/null
 # Fresh tmpfs for scratch: the host's contents do not belong in the guest, and files there live on a
 # real filesystem rather than the overlay.
+# A checkout under /tmp (vmtest.keep) stays visible: held aside, then moved onto the fresh tmpfs.
+if [ "$keep" != - ]; then
+    mkdir -p /rw/keep
+    mount -o bind "/newroot$keep" /rw/keep || fail "hold $keep"
+fi
 mount -t tmpfs -o mode=1777 tmp tmp
+if [ "$keep" != - ]; then
+    mkdir -p "/newroot$keep"
+    mount -o move /rw/keep "/newroot$keep" || fail "carry $keep over"
+fi
 mount -t tmpfs -o mode=755 run run
+mount -t 9p -o "$p9,cache=none" results "/newroot$share" || fail "mount results share at $share"
 ip link set lo up
 hostname localhost
 cd /

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Agent footprint: RSS and CPU of the agent process (the shaded jar, JVM flags as in the DaemonSet image)
+# while idle with N armed tokens (default 200: 100 containers with 2 tokens each), then during a flood of
+# opens of one token (opener loop, as fast as one process can). Needs root. Prints numbers; asserts nothing.
+#
+#   hack/bench-agent.sh [TOKENS] [SECONDS] [TIER]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib/env.sh
+beesting::install_build_deps
+beesting::java_home
+
+tokens=${1:-200} seconds=${2:-10} tier=${3:-}
+./mvnw -B -q -ntp -pl node-agent -am package -DskipTests
+opener=node-agent/target/test-tools/opener
+[[ -x $opener ]] || ./mvnw -B -q -ntp -pl node-agent -am test-compile
+
+dir=$(mktemp -d /dev/shm/beesting-bench-agent.XXXXXX)
+trap 'kill "$agent" 2>/dev/null; wait "$agent" 2>/dev/null; rm -rf "$dir"' EXIT
+{
+    echo "tokens:"
+    for ((i = 0; i < tokens; i++)); do
+        printf '  - path: %s/c%03d/.aws/credentials\n    content:\n      template: "{{awsAccessKeyId}}"\n' "$dir" "$i"
+    done
+} >"$dir/config.yaml"
+
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 \
+    -jar node-agent/target/beesting-agent.jar standalone --config "$dir/config.yaml" ${tier:+--tier "$tier"} \
+    >"$dir/alerts.jsonl" 2>"$dir/agent.log" &
+agent=$!
+for _ in $(seq 600); do
+    grep -q "watching" "$dir/agent.log" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q "watching" "$dir/agent.log" || { cat "$dir/agent.log"; exit 1; }
+
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$agent/stat"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$agent/status"; }
+
+sleep 2
+before=$(cpu)
+sleep "$seconds"
+idle_cpu=$(awk -v a="$before" -v b="$(cpu)" -v t="$ticks" -v s="$seconds" 'BEGIN {printf "%.2f", 100 * (b - a) / t / s}')
+idle_rss=$(rss)
+
+before=$(cpu)
+opens=$("$opener" loop "$dir/c000/.aws/credentials" "$seconds")
+flood_cpu=$(awk -v a="$before" -v b="$(cpu)" -v t="$ticks" -v s="$seconds" 'BEGIN {printf "%.2f", 100 * (b - a) / t / s}')
+flood_rss=$(rss)
+sleep 1
+lines=$(wc -l <"$dir/alerts.jsonl")
+last=$(tail -1 "$dir/alerts.jsonl" | grep -o '"count":[0-9]*' | cut -d: -f2)
+tier_used=$(tail -1 "$dir/alerts.jsonl" | grep -o '"tier":"[a-z]*"' | cut -d'"' -f4)
+
+echo "agent footprint, tier $tier_used, $tokens armed tokens (JVM: SerialGC, -Xmx64m, C1 only)"
+echo "  idle ${seconds}s:   RSS $((idle_rss / 1024)) MiB, CPU ${idle_cpu} % of a core"
+echo "  flood ${seconds}s:  $((opens / seconds)) opens/s, RSS $((flood_rss / 1024)) MiB, CPU ${flood_cpu} % of a core"
+echo "  alerts printed: $lines; last count ${last:-?} of $((opens + 1)) opens (the agent's own learning open not counted)"
