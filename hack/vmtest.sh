@@ -96,7 +96,7 @@ for series in $kernels; do
     rm -rf "$share"
     mkdir -p "$share"
     # the guest gets a fresh /tmp; a checkout living under /tmp (as CI clones may) is carried over into it
-    local keep=-
+    keep=-
     if [[ $PWD == /tmp/?* ]]; then
         keep=/tmp/$(cut -d/ -f3 <<<"$PWD")
     fi
