@@ -125,7 +125,10 @@ beesting::vm_add_module() {
 beesting::vm_initramfs() {
     local kernel=$1 release=$2
     local image=$kernel/beesting-initramfs.cpio.gz init=$BEESTING_VM_HACK/lib/vm-init.sh
-    if [[ -s $image && $image -nt $init ]]; then
+    # keyed by the init script's content: file times say little after a fresh clone or a copied cache
+    local key
+    key=$(sha256sum "$init" | cut -d' ' -f1)
+    if [[ -s $image && $(cat "$image.key" 2>/dev/null) == "$key" ]]; then
         echo "$image"
         return 0
     fi
@@ -149,6 +152,7 @@ beesting::vm_initramfs() {
     beesting::vm_log "initramfs for $release loads: $(tr '\n' ' ' <"$root/modules/modules.order")"
     (cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$image.tmp"
     mv "$image.tmp" "$image"
+    echo "$key" >"$image.key"
     rm -rf "$root"
     echo "$image"
 }
