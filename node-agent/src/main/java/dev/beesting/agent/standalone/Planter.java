@@ -1,5 +1,6 @@
 package dev.beesting.agent.standalone;
 
+import dev.beesting.agent.tokens.TokenFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /** Writes token files atomically (temp file + rename) and removes exactly what it created, directories included. */
 final class Planter {
@@ -35,7 +35,7 @@ final class Planter {
                     ".tmp",
                     PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_WRITE)));
             Files.writeString(temp, content);
-            Files.setPosixFilePermissions(temp, permissions(mode));
+            Files.setPosixFilePermissions(temp, TokenFiles.permissions(mode));
             // readers see no file or the whole file, never a half-written token
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             return new Planted(file, created);
@@ -79,20 +79,5 @@ final class Planter {
                 return; // someone else put files there since: leave it and its parents
             }
         }
-    }
-
-    static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
-        };
-        for (int bit = 0; bit < bits.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                perms.add(bits[bit]);
-            }
-        }
-        return perms;
     }
 }

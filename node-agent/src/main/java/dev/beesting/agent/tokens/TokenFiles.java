@@ -109,7 +109,8 @@ public final class TokenFiles {
         }
     }
 
-    static Set<PosixFilePermission> permissions(int modeBits) {
+    /** Octal permission bits (e.g. 0444) as NIO permissions. */
+    public static Set<PosixFilePermission> permissions(int modeBits) {
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {
             PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
