@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,7 @@ public final class FileConfigSource implements Supplier<NodeConfig>, AutoCloseab
     private final Path file;
     private final AtomicReference<NodeConfig> current;
     private final Thread watcher;
+    private final List<Consumer<NodeConfig>> listeners = new CopyOnWriteArrayList<>();
     private volatile FileTime loaded;
 
     private FileConfigSource(Path file, NodeConfig first, FileTime loaded, Duration interval) {
@@ -43,6 +47,11 @@ public final class FileConfigSource implements Supplier<NodeConfig>, AutoCloseab
         }
     }
 
+    /** Called on every successfully reloaded config, on the watcher's thread: return quickly. */
+    public void onNewGeneration(Consumer<NodeConfig> listener) {
+        listeners.add(listener);
+    }
+
     @Override
     public NodeConfig get() {
         return current.get();
@@ -58,6 +67,7 @@ public final class FileConfigSource implements Supplier<NodeConfig>, AutoCloseab
                     NodeConfig next = NodeConfigCodec.read(Files.readString(file));
                     current.set(next);
                     LOG.info("node config reloaded file={} generation={}", file, next.generation());
+                    notifyListeners(next);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -67,6 +77,16 @@ public final class FileConfigSource implements Supplier<NodeConfig>, AutoCloseab
                         current.get().generation(),
                         file,
                         e.getMessage());
+            }
+        }
+    }
+
+    private void notifyListeners(NodeConfig config) {
+        for (Consumer<NodeConfig> listener : listeners) {
+            try {
+                listener.accept(config);
+            } catch (RuntimeException e) {
+                LOG.error("node config listener failed generation={} error={}", config.generation(), e.toString(), e);
             }
         }
     }

@@ -14,6 +14,7 @@ import dev.beesting.agent.nri.NriPluginConfig;
 import dev.beesting.agent.nri.RuntimeInfo;
 import dev.beesting.agent.tokens.NriTokenHandler;
 import dev.beesting.agent.tokens.PlantedToken;
+import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
 import dev.beesting.agent.tokens.TokenPlanter;
 import dev.beesting.api.nodeconfig.NodeConfig;
@@ -46,6 +47,7 @@ public final class NodeAgent implements AutoCloseable {
     private final AlertPipeline pipeline;
     private final NriTokenHandler handler;
     private final NriPlugin plugin;
+    private final Reconciler reconciler;
 
     /**
      * How to run.
@@ -64,12 +66,14 @@ public final class NodeAgent implements AutoCloseable {
             TokenPlanter planter,
             AlertPipeline pipeline,
             NriTokenHandler handler,
-            NriPlugin plugin) {
+            NriPlugin plugin,
+            Reconciler reconciler) {
         this.detector = detector;
         this.planter = planter;
         this.pipeline = pipeline;
         this.handler = handler;
         this.plugin = plugin;
+        this.reconciler = reconciler;
     }
 
     /** Starts everything; the NRI connection is made (and remade) in the background. */
@@ -87,12 +91,14 @@ public final class NodeAgent implements AutoCloseable {
             throws NoUsableTierException {
         Detector detector = Detectors.open(options.tiers(), options.forcedTier());
         AlertPipeline pipeline = null;
+        Reconciler reconciler = null;
         try {
             TokenPlanter planter =
                     new TokenPlanter(options.stateDir(), detector, new TemplateRenderer(), config, options.nodeName());
             pipeline = new AlertPipeline(id -> planter.token(id).map(t -> ref(t, options.nodeName())), sinks, 65_536);
             detector.start(pipeline::accept);
-            NriTokenHandler handler = new NriTokenHandler(planter);
+            reconciler = new Reconciler(planter);
+            NriTokenHandler handler = new NriTokenHandler(planter, reconciler::request);
             NriPlugin plugin = new NriPlugin(
                             NriPluginConfig.of("beesting", PLUGIN_INDEX)
                                     .withSocket(options.nriSocket())
@@ -105,14 +111,33 @@ public final class NodeAgent implements AutoCloseable {
                     detector.tier().id(),
                     options.nriSocket(),
                     options.stateDir());
-            return new NodeAgent(detector, planter, pipeline, handler, plugin);
+            return new NodeAgent(detector, planter, pipeline, handler, plugin, reconciler);
         } catch (RuntimeException e) {
+            if (reconciler != null) {
+                reconciler.close();
+            }
             if (pipeline != null) {
                 pipeline.close();
             }
             detector.close();
             throw e;
         }
+    }
+
+    /**
+     * A new node-config generation arrived: running containers that a policy now selects get its tokens live, and
+     * tokens no policy wants any more are disarmed and taken away. Returns at once; the work runs in the background.
+     */
+    public void configChanged(NodeConfig config) {
+        LOG.info(
+                "following node config generation={} policies={}",
+                config.generation(),
+                config.policies().size());
+        reconciler.request();
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
     }
 
     public Tier tier() {
@@ -177,6 +202,7 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() {
         plugin.close();
+        reconciler.close();
         pipeline.close();
         detector.close();
         LOG.info("node agent stopped armed={}", planter.armedCount());

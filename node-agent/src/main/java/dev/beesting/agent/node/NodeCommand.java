@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +109,8 @@ public final class NodeCommand implements Callable<Integer> {
             sinks.add(sink);
         }
         Supplier<NodeConfig> config;
+        // the agent follows every new generation: live tokens for running containers, removal of unwanted ones
+        Consumer<Consumer<NodeConfig>> onNewGeneration;
         KubernetesClient client = null;
         AlertWriter alertWriter = null;
         if (configFile != null) {
@@ -115,6 +118,7 @@ public final class NodeCommand implements Callable<Integer> {
                 FileConfigSource source = FileConfigSource.open(configFile, Duration.ofSeconds(2));
                 opened.push(source);
                 config = source;
+                onNewGeneration = source::onNewGeneration;
             } catch (IllegalArgumentException e) {
                 System.err.println("--config-file: " + e.getMessage());
                 return 2;
@@ -125,6 +129,7 @@ public final class NodeCommand implements Callable<Integer> {
             NodeConfigWatcher watcher = NodeConfigWatcher.start(client, namespace);
             opened.push(watcher);
             config = watcher;
+            onNewGeneration = watcher::onNewGeneration;
             alertWriter = AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC());
             sinks.add(alertWriter);
             metrics.countDropped("alerts", alertWriter::dropped);
@@ -142,6 +147,7 @@ public final class NodeCommand implements Callable<Integer> {
             return 1;
         }
         opened.push(agent);
+        onNewGeneration.accept(agent::configChanged);
         metrics.countDropped("pipeline", agent.pipeline()::dropped);
         if (client != null) {
             NodeStatusWriter status = NodeStatusWriter.start(

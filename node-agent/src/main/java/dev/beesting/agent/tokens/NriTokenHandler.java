@@ -8,23 +8,34 @@ import dev.beesting.agent.nri.NriHandler;
 import dev.beesting.agent.nri.Pod;
 import dev.beesting.agent.nri.RuntimeInfo;
 import dev.beesting.agent.nri.StateChange;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers the runtime's NRI calls with the token planter: mounts for new containers, cleanup for gone ones. */
+/**
+ * Answers the runtime's NRI calls with the token planter: mounts for new containers, cleanup for gone ones, and a
+ * live reconcile request whenever running containers may lack tokens (after Synchronize, when one starts).
+ */
 public final class NriTokenHandler implements NriHandler {
     private static final Logger LOG = LoggerFactory.getLogger(NriTokenHandler.class);
     /** containerd and CRI-O put the image a container was created from into this annotation. */
     static final String IMAGE_ANNOTATION = "io.kubernetes.cri.image-name";
 
     private final TokenPlanter planter;
+    private final Runnable reconcileSoon;
     private final AtomicReference<RuntimeInfo> runtime = new AtomicReference<>();
 
-    public NriTokenHandler(TokenPlanter planter) {
+    /**
+     * @param reconcileSoon asks for a live reconcile off the NRI thread (planting into many containers can take
+     *     longer than the runtime waits for an answer)
+     */
+    public NriTokenHandler(TokenPlanter planter, Runnable reconcileSoon) {
         this.planter = planter;
+        this.reconcileSoon = reconcileSoon;
     }
 
     /** The runtime of the current connection, or null before the first Configure. */
@@ -36,12 +47,21 @@ public final class NriTokenHandler implements NriHandler {
     public Set<NriEvent> configure(RuntimeInfo info) {
         runtime.set(info);
         LOG.info("connected to runtime name={} version={}", info.name(), info.version());
-        return Set.of(NriEvent.CREATE_CONTAINER, NriEvent.REMOVE_CONTAINER);
+        return Set.of(NriEvent.CREATE_CONTAINER, NriEvent.POST_START_CONTAINER, NriEvent.REMOVE_CONTAINER);
     }
 
     @Override
     public void synchronize(List<Pod> pods, List<Container> containers) {
-        planter.synchronize(containers.stream().map(Container::id).toList());
+        Map<String, Pod> byId = new HashMap<>();
+        pods.forEach(p -> byId.put(p.id(), p));
+        planter.synchronize(containers.stream()
+                .map(c -> {
+                    Pod pod = byId.get(c.podSandboxId());
+                    return new RunningContainer(
+                            pod == null ? null : podInfo(pod), containerInfo(c), running(c) ? c.pid() : 0);
+                })
+                .toList());
+        reconcileSoon.run();
     }
 
     @Override
@@ -57,10 +77,22 @@ public final class NriTokenHandler implements NriHandler {
 
     @Override
     public void stateChanged(StateChange change) {
-        if (change instanceof StateChange.ContainerChange(NriEvent event, Pod pod, Container container)
-                && event == NriEvent.REMOVE_CONTAINER) {
-            planter.remove(container.id());
+        if (change instanceof StateChange.ContainerChange(NriEvent event, Pod pod, Container container)) {
+            switch (event) {
+                case POST_START_CONTAINER -> {
+                    if (container.pid() > 0) {
+                        planter.started(new RunningContainer(podInfo(pod), containerInfo(container), container.pid()));
+                        reconcileSoon.run();
+                    }
+                }
+                case REMOVE_CONTAINER -> planter.remove(container.id());
+                default -> {}
+            }
         }
+    }
+
+    private static boolean running(Container container) {
+        return container.state() == Container.State.RUNNING && container.pid() > 0;
     }
 
     static PodInfo podInfo(Pod pod) {

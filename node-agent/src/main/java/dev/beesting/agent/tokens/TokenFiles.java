@@ -66,6 +66,12 @@ public final class TokenFiles {
         }
     }
 
+    /** Writes new content into an existing token file in place, so a bind mount of it shows the new content. */
+    public void refill(Path file, String content, int modeBits) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, permissions(modeBits));
+    }
+
     /** Deletes a container's token folder and everything in it; missing folders are fine. */
     public void deleteContainer(String containerId) throws IOException {
         Path dir = containerDir(containerId);

@@ -165,6 +165,7 @@ abstract class NodeAgentContainerdE2E {
         agent = startNodeAgent();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> agent.planter().armedCount() == 1);
+        // the container started while the agent was down has no folder for the token: nothing is planted live
         assertThat(stateDir.resolve("tokens").resolve(removed)).doesNotExist();
         cri.exec(kept, "cat", KEY_PATH);
         await().atMost(Duration.ofSeconds(10))

@@ -132,6 +132,42 @@ class TokenPlanterIT {
         });
     }
 
+    @Test
+    void policyNoLongerSelectingARunningContainerEmptiesItsMountsAndDisarmsThem() throws IOException {
+        TokenPlanter planter = planter();
+        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
+        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+
+        config.set(config());
+        planter.reconcile();
+
+        assertThat(detector.armed).isEmpty();
+        assertThat(planter.armedCount()).isZero();
+        assertThat(file).isEmptyFile();
+        assertThat(planter.reconcile()).as("nothing left to do").isZero();
+    }
+
+    @Test
+    void emptiedMountsStayUnarmedAcrossARestartAndComeBackWithThePolicy() throws IOException {
+        NodeConfig withPolicy = config.get();
+        TokenPlanter before = planter();
+        Path file = before.plant(CMS_POD, WEB).getFirst().source();
+        before.started(new RunningContainer(CMS_POD, WEB, 1));
+        config.set(config());
+        before.reconcile();
+
+        TokenPlanter after = planter();
+        after.synchronize(List.of(new RunningContainer(CMS_POD, WEB, 1)));
+        assertThat(after.armedCount()).isZero();
+
+        config.set(withPolicy);
+        after.reconcile();
+
+        assertThat(after.armedCount()).isEqualTo(2);
+        assertThat(Files.readString(file)).matches("id=AKIA[A-Z2-7]{16}");
+        assertThat(after.failures()).isZero();
+    }
+
     private static NodeConfig config(CompiledPolicy... policies) {
         return new NodeConfig(NodeConfig.API_VERSION, 1, List.of(policies));
     }

@@ -1,0 +1,204 @@
+package dev.beesting.agent.tokens;
+
+import static dev.beesting.agent.tokens.LibcFiles.O_CLOEXEC;
+import static dev.beesting.agent.tokens.LibcFiles.O_CREAT;
+import static dev.beesting.agent.tokens.LibcFiles.O_DIRECTORY;
+import static dev.beesting.agent.tokens.LibcFiles.O_EXCL;
+import static dev.beesting.agent.tokens.LibcFiles.O_NOFOLLOW;
+import static dev.beesting.agent.tokens.LibcFiles.O_PATH;
+import static dev.beesting.agent.tokens.LibcFiles.O_WRONLY;
+import static dev.beesting.agent.tokens.LibcFiles.RESOLVE_IN_ROOT;
+import static dev.beesting.agent.tokens.LibcFiles.RESOLVE_NO_MAGICLINKS;
+import static dev.beesting.agent.tokens.LibcFiles.RESOLVE_NO_SYMLINKS;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A container's root folder held open: every path is resolved inside it with {@code openat2} and
+ * {@code RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS}, so symlinks and {@code ..} planted by a hostile container stay
+ * inside the container and {@code /proc} magic links cannot lead out to the host.
+ */
+final class ContainerRoot implements AutoCloseable {
+    /** Resolution for the folders above a token: the container's own symlinks are followed, but within its root. */
+    private static final long IN_ROOT = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    /** Resolution for the token itself: no symlink at all. */
+    private static final long NO_LINKS = IN_ROOT | RESOLVE_NO_SYMLINKS;
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+
+    private final int rootFd;
+    private final String description;
+
+    private ContainerRoot(int rootFd, String description) {
+        this.rootFd = rootFd;
+        this.description = description;
+    }
+
+    /**
+     * The root of the container whose process is {@code pid}. The process folder is opened first and everything
+     * else relative to it, so a pid reused by another process after the check cannot redirect the writes.
+     *
+     * @throws IOException if the process is gone or no longer belongs to {@code containerId}
+     */
+    static ContainerRoot ofProcess(int pid, String containerId) throws IOException {
+        if (pid <= 0) {
+            throw new IOException("container " + containerId + " has no process");
+        }
+        int procFd = LibcFiles.openat(-100, "/proc/" + pid, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        try {
+            String cgroup = Files.readString(fdPath(procFd).resolve("cgroup"), StandardCharsets.UTF_8);
+            if (!cgroup.contains(containerId)) {
+                throw new IOException("process " + pid + " does not belong to container " + containerId);
+            }
+            int rootFd = LibcFiles.openat(procFd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+            return new ContainerRoot(rootFd, "container " + containerId + " (pid " + pid + ")");
+        } finally {
+            LibcFiles.close(procFd);
+        }
+    }
+
+    /** A plain folder treated as a root, for tests and for hosts without containers. */
+    static ContainerRoot ofDirectory(Path dir) throws IOException {
+        int fd = LibcFiles.openat(-100, dir.toString(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return new ContainerRoot(fd, dir.toString());
+    }
+
+    /**
+     * Creates {@code path} with {@code content} and {@code mode}: only if its folder exists and is writable, never
+     * over an existing file or symlink.
+     *
+     * @return the new file, held open until closed
+     */
+    LiveFile create(String path, String content, int mode) throws IOException {
+        Split split = split(path);
+        int parent = LibcFiles.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
+        try {
+            int fd = LibcFiles.openat2(
+                    parent, split.name(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600, NO_LINKS);
+            try {
+                LibcFiles.writeFully(fd, content.getBytes(StandardCharsets.UTF_8));
+                LibcFiles.fchmod(fd, mode);
+                return new LiveFile(fd, inode(fd));
+            } catch (IOException | RuntimeException e) {
+                LibcFiles.close(fd);
+                unlinkQuietly(parent, split.name());
+                throw e;
+            }
+        } finally {
+            LibcFiles.close(parent);
+        }
+    }
+
+    /**
+     * Opens a file planted earlier, if it is still the regular file with inode {@code ino} (a container may have
+     * replaced it with anything, including a symlink).
+     */
+    LiveFile open(String path, long ino) throws IOException {
+        Split split = split(path);
+        int parent = LibcFiles.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
+        try {
+            int fd = LibcFiles.openat2(parent, split.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NO_LINKS);
+            try {
+                long found = inode(fd);
+                if (!isRegular(fd) || found != ino) {
+                    throw new IOException(path + " in " + description + " is no longer the planted file");
+                }
+                return new LiveFile(fd, found);
+            } catch (IOException | RuntimeException e) {
+                LibcFiles.close(fd);
+                throw e;
+            }
+        } finally {
+            LibcFiles.close(parent);
+        }
+    }
+
+    /**
+     * Deletes {@code path} if it is still the file with inode {@code ino}.
+     *
+     * @return false if there was nothing of ours to delete
+     */
+    boolean delete(String path, long ino) throws IOException {
+        Split split = split(path);
+        int parent;
+        try {
+            parent = LibcFiles.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
+        } catch (LibcFiles.ErrnoException e) {
+            if (e.errno() == LibcFiles.ENOENT) {
+                return false;
+            }
+            throw e;
+        }
+        try {
+            int fd;
+            try {
+                fd = LibcFiles.openat2(parent, split.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NO_LINKS);
+            } catch (LibcFiles.ErrnoException e) {
+                if (e.errno() == LibcFiles.ENOENT) {
+                    return false;
+                }
+                throw e;
+            }
+            try {
+                // inode numbers are reused at once: a symlink put in place of a deleted token may carry its number
+                if (!isRegular(fd) || inode(fd) != ino) {
+                    return false;
+                }
+            } finally {
+                LibcFiles.close(fd);
+            }
+            LibcFiles.unlinkat(parent, split.name());
+            return true;
+        } finally {
+            LibcFiles.close(parent);
+        }
+    }
+
+    @Override
+    public void close() {
+        LibcFiles.close(rootFd);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private static void unlinkQuietly(int parent, String name) {
+        try {
+            LibcFiles.unlinkat(parent, name);
+        } catch (IOException e) {
+            // the half-written file stays; it is not armed, so it only costs its bytes
+        }
+    }
+
+    /** Reading through the fd's magic link reaches the open file itself, whatever its path is now. */
+    static Path fdPath(int fd) {
+        return Path.of("/proc/self/fd", Integer.toString(fd));
+    }
+
+    private static boolean isRegular(int fd) throws IOException {
+        int mode = ((Number) Files.getAttribute(fdPath(fd), "unix:mode")).intValue();
+        return (mode & S_IFMT) == S_IFREG;
+    }
+
+    private static long inode(int fd) throws IOException {
+        return ((Number) Files.getAttribute(fdPath(fd), "unix:ino")).longValue();
+    }
+
+    record Split(String parent, String name) {}
+
+    /** Splits an absolute in-container path into its folder and a plain file name. */
+    static Split split(String path) throws IOException {
+        int slash = path.lastIndexOf('/');
+        String name = path.substring(slash + 1);
+        if (!path.startsWith("/") || name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new IOException("token path " + path + " does not name a file");
+        }
+        return new Split(slash == 0 ? "/" : path.substring(0, slash), name);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.beesting.agent.tokens;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The libc calls that plant files inside a container's root: {@code openat2} (a raw syscall, glibc 2.36 has no
+ * wrapper), {@code openat}, {@code write}, {@code fchmod}, {@code unlinkat} and {@code close}. Failures are
+ * {@link IOException}s whose message names the errno, so logs and callers can tell EROFS from ELOOP.
+ */
+final class LibcFiles {
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 0x1;
+    static final int O_CREAT = 0x40;
+    static final int O_EXCL = 0x80;
+    static final int O_DIRECTORY = 0x10000;
+    static final int O_NOFOLLOW = 0x20000;
+    static final int O_CLOEXEC = 0x80000;
+    static final int O_PATH = 0x200000;
+
+    static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    static final long RESOLVE_NO_SYMLINKS = 0x04;
+    static final long RESOLVE_IN_ROOT = 0x10;
+
+    static final int ENOENT = 2;
+    static final int EAGAIN = 11;
+    static final int EEXIST = 17;
+
+    /** x86_64 number of openat2(2). */
+    private static final long SYS_OPENAT2 = 437;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** struct open_how: flags, mode, resolve, all u64. */
+    private static final MemoryLayout OPEN_HOW = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("flags"),
+            ValueLayout.JAVA_LONG.withName("mode"),
+            ValueLayout.JAVA_LONG.withName("resolve"));
+
+    private static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(
+            symbol("syscall"),
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG),
+            Linker.Option.firstVariadicArg(1),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle OPENAT = LINKER.downcallHandle(
+            symbol("openat"),
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(3),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle WRITE = LINKER.downcallHandle(
+            symbol("write"),
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle FCHMOD = LINKER.downcallHandle(
+            symbol("fchmod"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle UNLINKAT = LINKER.downcallHandle(
+            symbol("unlinkat"),
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle CLOSE =
+            LINKER.downcallHandle(symbol("close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private LibcFiles() {}
+
+    private static MemorySegment symbol(String name) {
+        if (!LibcFiles.class.getModule().isNativeAccessEnabled()) {
+            throw new IllegalStateException(
+                    "native access is disabled: run java with --enable-native-access=ALL-UNNAMED");
+        }
+        return LIBC.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
+    }
+
+    /** An errno from a failed call, with its name in the message. */
+    static final class ErrnoException extends IOException {
+        private final int errno;
+
+        ErrnoException(String call, String path, int errno) {
+            super(call + " " + path + ": " + name(errno));
+            this.errno = errno;
+        }
+
+        int errno() {
+            return errno;
+        }
+    }
+
+    static int openat2(int dirfd, String path, int flags, int mode, long resolve) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment how = arena.allocate(OPEN_HOW);
+            how.set(ValueLayout.JAVA_LONG, 0, flags & 0xffffffffL);
+            how.set(ValueLayout.JAVA_LONG, 8, mode);
+            how.set(ValueLayout.JAVA_LONG, 16, resolve);
+            long fd = (long) SYSCALL_OPENAT2.invokeExact(
+                    capture, SYS_OPENAT2, dirfd, arena.allocateFrom(path), how, OPEN_HOW.byteSize());
+            if (fd < 0) {
+                throw new ErrnoException("openat2", path, errno(capture));
+            }
+            return (int) fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int openat(int dirfd, String path, int flags) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) OPENAT.invokeExact(capture, dirfd, arena.allocateFrom(path), flags);
+            if (fd < 0) {
+                throw new ErrnoException("openat", path, errno(capture));
+            }
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Writes all of {@code bytes}, looping over short writes. */
+    static void writeFully(int fd, byte[] bytes) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment buffer = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            long done = 0;
+            while (done < bytes.length) {
+                long n = (long) WRITE.invokeExact(capture, fd, buffer.asSlice(done), bytes.length - done);
+                if (n < 0) {
+                    int errno = errno(capture);
+                    if (errno == 4) {
+                        continue; // EINTR
+                    }
+                    throw new ErrnoException("write", "fd " + fd, errno);
+                }
+                done += n;
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static void fchmod(int fd, int mode) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            if ((int) FCHMOD.invokeExact(capture, fd, mode) < 0) {
+                throw new ErrnoException("fchmod", "fd " + fd, errno(capture));
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static void unlinkat(int dirfd, String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            if ((int) UNLINKAT.invokeExact(capture, dirfd, arena.allocateFrom(name), 0) < 0) {
+                throw new ErrnoException("unlinkat", name, errno(capture));
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    static String name(int errno) {
+        return switch (errno) {
+            case 1 -> "EPERM";
+            case 2 -> "ENOENT";
+            case 3 -> "ESRCH";
+            case 11 -> "EAGAIN";
+            case 13 -> "EACCES";
+            case 17 -> "EEXIST";
+            case 18 -> "EXDEV";
+            case 20 -> "ENOTDIR";
+            case 21 -> "EISDIR";
+            case 22 -> "EINVAL";
+            case 28 -> "ENOSPC";
+            case 30 -> "EROFS";
+            case 38 -> "ENOSYS";
+            case 40 -> "ELOOP";
+            default -> "errno " + errno;
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package dev.beesting.agent.tokens;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link TokenPlanter#reconcile()} on one background thread whenever asked. Requests that arrive while a pass
+ * waits to start are folded into it; one arriving during a pass causes exactly one more, so the last change is
+ * always seen.
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final TokenPlanter planter;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("live-reconcile").factory());
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicLong passes = new AtomicLong();
+
+    public Reconciler(TokenPlanter planter) {
+        this.planter = planter;
+    }
+
+    /** Asks for a pass soon; returns at once. */
+    public void request() {
+        if (queued.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::pass);
+            } catch (RejectedExecutionException e) {
+                queued.set(false); // closing
+            }
+        }
+    }
+
+    /** Completed passes, for tests and benchmarks that wait for the agent to settle. */
+    public long passes() {
+        return passes.get();
+    }
+
+    private void pass() {
+        queued.set(false);
+        long start = System.nanoTime();
+        try {
+            int changes = planter.reconcile();
+            if (changes > 0) {
+                LOG.info(
+                        "live reconcile done changes={} armed={} failures={} ms={}",
+                        changes,
+                        planter.armedCount(),
+                        planter.failures(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("live reconcile failed error={}", e.toString(), e);
+        } finally {
+            passes.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
