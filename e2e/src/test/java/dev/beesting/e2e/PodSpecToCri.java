@@ -5,6 +5,7 @@ import dev.beesting.proto.cri.ContainerConfig;
 import dev.beesting.proto.cri.ContainerMetadata;
 import dev.beesting.proto.cri.ImageSpec;
 import dev.beesting.proto.cri.Int64Value;
+import dev.beesting.proto.cri.KeyValue;
 import dev.beesting.proto.cri.LinuxContainerConfig;
 import dev.beesting.proto.cri.LinuxContainerSecurityContext;
 import dev.beesting.proto.cri.LinuxPodSandboxConfig;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
@@ -63,8 +65,19 @@ final class PodSpecToCri {
 
     /** The first container of the spec with other args, as the kubelet would create it. */
     ContainerConfig container(String image, List<String> args, String logPath) {
+        return container(image, args, Map.of(), logPath);
+    }
+
+    /** The same with environment variables (the kubelet resolves the spec's fieldRefs; tests name the values). */
+    ContainerConfig container(String image, List<String> args, Map<String, String> env, String logPath) {
         Container container = pod.getContainers().getFirst();
         return ContainerConfig.newBuilder()
+                .addAllEnvs(env.entrySet().stream()
+                        .map(e -> KeyValue.newBuilder()
+                                .setKey(e.getKey())
+                                .setValue(e.getValue())
+                                .build())
+                        .toList())
                 .setMetadata(ContainerMetadata.newBuilder().setName(container.getName()))
                 .setImage(ImageSpec.newBuilder().setImage(image))
                 .addAllArgs(args)
@@ -101,8 +114,11 @@ final class PodSpecToCri {
         cri.setPrivileged(Boolean.TRUE.equals(security.getPrivileged()));
         cri.setReadonlyRootfs(Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()));
         cri.setNoNewPrivs(Boolean.FALSE.equals(security.getAllowPrivilegeEscalation()));
-        if (security.getRunAsUser() != null) {
-            cri.setRunAsUser(Int64Value.newBuilder().setValue(security.getRunAsUser()));
+        Long user = security.getRunAsUser() != null
+                ? security.getRunAsUser()
+                : pod.getSecurityContext() != null ? pod.getSecurityContext().getRunAsUser() : null;
+        if (user != null) {
+            cri.setRunAsUser(Int64Value.newBuilder().setValue(user));
         }
         return cri.build();
     }
