@@ -5,6 +5,7 @@
 #
 #   hack/containerd.sh start 1.7|2 DIR   start, import the busybox test image, print KEY=VALUE lines
 #   hack/containerd.sh restart DIR       stop containerd (containers keep running) and start it again
+#   hack/containerd.sh import DIR TAR    import an image tar (OCI layout or docker save) for CRI, print its name
 #   hack/containerd.sh stop DIR          kill leftover containers, stop containerd, unmount, delete DIR
 #   hack/containerd.sh fetch 1.7|2       only download and unpack
 set -euo pipefail
@@ -90,6 +91,30 @@ restart() {
     launch "$dir"
 }
 
+import_image() {
+    local dir tar=$2 bin name
+    dir=$(cd "$1" && pwd)
+    bin=$(cat "$dir/bin-dir")
+    local ctr=("$bin/ctr" -a "$dir/containerd.sock" -n k8s.io)
+    # CRI sees only the k8s.io namespace
+    "${ctr[@]}" images import "$tar" >/dev/null
+    name=$(tar -xOf "$tar" index.json 2>/dev/null \
+        | sed -n 's/.*"\(io.containerd.image.name\|org.opencontainers.image.ref.name\)":"\([^"]*\)".*/\2/p')
+    if [[ -z "$name" ]]; then
+        name=$(tar -xOf "$tar" manifest.json | sed -n 's/.*"RepoTags":\["\([^"]*\)".*/\1/p')
+    fi
+    [[ -n "$name" ]] || { echo "hack: no image name in $tar" >&2; return 1; }
+    # a name without a registry means Docker Hub to a kubelet (beesting/x:1 is docker.io/beesting/x:1):
+    # give the image that full name too, so a manifest's image field finds it through CRI
+    if [[ "${name%%/*}" != *.* && "${name%%/*}" != *:* && "${name%%/*}" != localhost ]]; then
+        local full=$name
+        [[ "$full" == */* ]] || full="library/$full"
+        "${ctr[@]}" images tag --force "$name" "docker.io/$full" >/dev/null
+        name="docker.io/$full"
+    fi
+    echo "$name"
+}
+
 stop() {
     local dir=$1
     [[ -d "$dir" ]] || return 0
@@ -122,7 +147,8 @@ stop() {
 case "${1:-}" in
     start) start "$2" "$3" ;;
     restart) restart "$2" ;;
+    import) import_image "$2" "$3" ;;
     stop) stop "$2" ;;
     fetch) bin_dir "$2" ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

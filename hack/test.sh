@@ -13,7 +13,8 @@ beesting::install_build_deps
 beesting::java_home
 
 rc=0
-./mvnw -B -ntp verify "$@" || rc=$?
+# -Pimages: the agent and operator images are built in `package`, before the e2e module runs the agent image
+./mvnw -B -ntp verify -Pimages "$@" || rc=$?
 
 if ((rc == 0)); then
     if [[ ${BEESTING_SKIP_VM:-0} == 1 && ${CI:-} != true ]]; then

@@ -62,6 +62,29 @@ public final class Containerd implements AutoCloseable {
         return env.get("TEST_IMAGE");
     }
 
+    /** Imports an image tar (OCI layout or docker save format) for CRI; returns the image name to run. */
+    public String importImage(Path tar) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(
+                        "bash",
+                        "hack/containerd.sh",
+                        "import",
+                        dir.toString(),
+                        tar.toAbsolutePath().toString())
+                .directory(repo.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String name = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0 || name.isEmpty()) {
+            throw new IllegalStateException("containerd did not import " + tar);
+        }
+        return name;
+    }
+
+    /** The repository's root folder, where {@code hack/} and the modules' build output live. */
+    public Path repo() {
+        return repo;
+    }
+
     /** A directory next to containerd's for the test's own files; deleted with it. */
     public Path scratch() throws IOException {
         return Files.createDirectories(dir.resolve("scratch"));

@@ -3,6 +3,8 @@ package dev.beesting.agent.testing;
 import com.google.protobuf.ByteString;
 import dev.beesting.proto.cri.ContainerConfig;
 import dev.beesting.proto.cri.ContainerMetadata;
+import dev.beesting.proto.cri.ContainerStatus;
+import dev.beesting.proto.cri.ContainerStatusRequest;
 import dev.beesting.proto.cri.CreateContainerRequest;
 import dev.beesting.proto.cri.ExecSyncRequest;
 import dev.beesting.proto.cri.ExecSyncResponse;
@@ -78,6 +80,34 @@ public final class CriClient implements AutoCloseable {
                         RunPodSandboxRequest.newBuilder().setConfig(config).build())
                 .getPodSandboxId();
         return new PodRef(id, config);
+    }
+
+    /** Runs a pod of the given config, for tests that need more than {@link #runPod(String, String, Map)}. */
+    public PodRef runPod(PodSandboxConfig config) {
+        String id = rpc().runPodSandbox(
+                        RunPodSandboxRequest.newBuilder().setConfig(config).build())
+                .getPodSandboxId();
+        return new PodRef(id, config);
+    }
+
+    /** Creates and starts a container of the given config in the pod; returns its id. */
+    public String startContainer(PodRef pod, ContainerConfig config) {
+        String id = rpc().createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(pod.id())
+                        .setConfig(config)
+                        .setSandboxConfig(pod.config())
+                        .build())
+                .getContainerId();
+        rpc().startContainer(
+                        StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    public ContainerStatus status(String containerId) {
+        return rpc().containerStatus(ContainerStatusRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .build())
+                .getStatus();
     }
 
     /** Creates and starts a container running the image's entrypoint; returns its id. */
