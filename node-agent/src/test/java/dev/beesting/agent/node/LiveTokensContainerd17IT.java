@@ -3,7 +3,7 @@ package dev.beesting.agent.node;
 /** Live tokens and policy changes on containerd 1.7 (Debian trixie). */
 class LiveTokensContainerd17IT extends LiveTokensE2E {
     @Override
-    String containerdVersion() {
+    protected String containerdVersion() {
         return "1.7";
     }
 }

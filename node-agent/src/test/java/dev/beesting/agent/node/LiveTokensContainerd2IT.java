@@ -3,7 +3,7 @@ package dev.beesting.agent.node;
 /** Live tokens and policy changes on containerd 2.x (Debian sid). */
 class LiveTokensContainerd2IT extends LiveTokensE2E {
     @Override
-    String containerdVersion() {
+    protected String containerdVersion() {
         return "2";
     }
 }

@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.detect.Detectors;
-import dev.beesting.agent.testing.Containerd;
-import dev.beesting.agent.testing.CriClient;
+import dev.beesting.agent.testing.ContainerdSuite;
 import dev.beesting.agent.testing.CriClient.PodRef;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
@@ -20,51 +19,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tokens for containers that already run, and policy changes followed both ways, on a real containerd with the
  * real detector; one subclass per containerd version.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LiveTokensE2E {
+abstract class LiveTokensE2E extends ContainerdSuite {
     private static final String KEY_DIR = "/var/run/secrets/eks.amazonaws.com";
     private static final String KEY_PATH = KEY_DIR + "/access_key_token";
     private static final String CONTROL_PATH = "/etc/control-token";
 
-    private Containerd containerd;
-    private CriClient cri;
     private NodeAgent agent;
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
     private final AtomicReference<NodeConfig> config = new AtomicReference<>();
 
     @TempDir
     Path stateDir;
-
-    /** "1.7" or "2". */
-    abstract String containerdVersion();
-
-    @BeforeAll
-    void startContainerd() throws Exception {
-        containerd = Containerd.start(containerdVersion());
-        cri = new CriClient(containerd.socket());
-    }
-
-    @AfterAll
-    void stopContainerd() throws Exception {
-        if (cri != null) {
-            cri.close();
-        }
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
 
     @BeforeEach
     void reset() {

@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.detect.Detectors;
-import dev.beesting.agent.testing.Containerd;
-import dev.beesting.agent.testing.CriClient;
+import dev.beesting.agent.testing.ContainerdSuite;
 import dev.beesting.agent.testing.CriClient.ExecResult;
 import dev.beesting.agent.testing.CriClient.PodRef;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
@@ -20,20 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole node agent (real detector on this kernel, token store, NRI plugin) against a real containerd, driven
  * through CRI like the kubelet would; one subclass per containerd version.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class NodeAgentContainerdE2E {
+abstract class NodeAgentContainerdE2E extends ContainerdSuite {
     private static final String KEY_PATH = "/var/run/secrets/eks.amazonaws.com/access_key_token";
     private static final NodeConfig CONFIG = new NodeConfig(
             NodeConfig.API_VERSION,
@@ -49,32 +44,11 @@ abstract class NodeAgentContainerdE2E {
                     null,
                     null)));
 
-    private Containerd containerd;
-    private CriClient cri;
     private NodeAgent agent;
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path stateDir;
-
-    /** "1.7" or "2". */
-    abstract String containerdVersion();
-
-    @BeforeAll
-    void startContainerd() throws Exception {
-        containerd = Containerd.start(containerdVersion());
-        cri = new CriClient(containerd.socket());
-    }
-
-    @AfterAll
-    void stopContainerd() throws Exception {
-        if (cri != null) {
-            cri.close();
-        }
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
 
     @BeforeEach
     void startAgent() throws Exception {

@@ -3,8 +3,7 @@ package dev.beesting.agent.nri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.beesting.agent.testing.Containerd;
-import dev.beesting.agent.testing.CriClient;
+import dev.beesting.agent.testing.ContainerdSuite;
 import dev.beesting.agent.testing.CriClient.ExecResult;
 import dev.beesting.agent.testing.CriClient.PodRef;
 import java.nio.file.Files;
@@ -12,40 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The plugin stub against a real containerd, driven through CRI; one subclass per containerd version. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class NriContainerdE2E {
+abstract class NriContainerdE2E extends ContainerdSuite {
     private static final String TOKEN_PATH = "/etc/beesting/token";
 
-    private Containerd containerd;
-    private CriClient cri;
     private NriPlugin plugin;
-
-    /** "1.7" or "2". */
-    abstract String containerdVersion();
-
-    @BeforeAll
-    void startContainerd() throws Exception {
-        containerd = Containerd.start(containerdVersion());
-        cri = new CriClient(containerd.socket());
-        assertThat(cri.version().getRuntimeVersion()).startsWith(containerdVersion());
-    }
-
-    @AfterAll
-    void stopContainerd() throws Exception {
-        if (cri != null) {
-            cri.close();
-        }
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
 
     @AfterEach
     void removePodsAndPlugin() {
