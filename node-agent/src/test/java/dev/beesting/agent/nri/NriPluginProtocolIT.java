@@ -214,6 +214,9 @@ class NriPluginProtocolIT {
     void oversizedFrameClosesTheConnectionAndThePluginReconnects() throws Exception {
         startPlugin(Duration.ofMillis(500));
         FakeRuntime.PluginConnection first = runtime.awaitPlugin();
+        // the first registration completes before the garbage arrives; under load the garbage could otherwise
+        // close the connection before the plugin has read the RegisterPlugin reply
+        await().until(() -> plugin.stats().registrations() == 1);
 
         // a mux chunk on connection 1 whose ttrpc header announces 64 MiB
         first.writeRaw(ByteBuffer.allocate(18)
