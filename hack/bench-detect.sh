@@ -9,7 +9,7 @@ source hack/lib/env.sh
 beesting::install_build_deps
 beesting::java_home
 
-./mvnw -B -q -ntp -pl node-agent -am install -DskipTests
+./mvnw -B -q -ntp -pl node-agent -am package -DskipTests
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp node-agent/target/beesting-agent.jar:node-agent/target/test-classes \
     dev.beesting.agent.bench.DetectBench "$@"

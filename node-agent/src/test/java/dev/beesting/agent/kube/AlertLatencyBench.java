@@ -1,7 +1,6 @@
 package dev.beesting.agent.kube;
 
 import static dev.beesting.agent.kube.Alerts.access;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.alerts.TokenRef;
@@ -9,6 +8,8 @@ import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,22 +17,36 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Measures how soon a first access is visible to a watcher of the API, and what publish() costs the pipeline. */
-class AlertLatencyIT {
-    private static final Logger LOG = LoggerFactory.getLogger(AlertLatencyIT.class);
+/**
+ * Benchmark command (hack/bench-alerts.sh, not a test): how soon a first access is visible to a watcher of the API,
+ * and what publish() costs the pipeline during a flood. Prints numbers; the targets are read, not asserted.
+ */
+public final class AlertLatencyBench {
     private static final int ALERTS = 200;
     private static final int FLOOD = 200_000;
 
-    @TempDir
-    Path stateDir;
+    private final Path stateDir;
 
-    @Test
-    void aFirstAccessIsVisibleInTheApiWellWithinASecond() {
+    private AlertLatencyBench(Path stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path stateDir = Files.createTempDirectory("beesting-alert-bench-");
+        AlertLatencyBench bench = new AlertLatencyBench(stateDir);
+        int status = 1;
+        try {
+            bench.firstAccessToVisibleAlert();
+            bench.floodPublishCost();
+            status = 0;
+        } finally {
+            // the mock server and informers leave non-daemon threads behind
+            System.exit(status);
+        }
+    }
+
+    private void firstAccessToVisibleAlert() {
         Map<String, Long> arrivals = new ConcurrentHashMap<>();
         long[] latencies = new long[ALERTS];
         try (MockApiServer apiServer = new MockApiServer();
@@ -53,12 +68,13 @@ class AlertLatencyIT {
         Arrays.sort(latencies);
         Duration p50 = Duration.ofNanos(latencies[ALERTS / 2]);
         Duration p99 = Duration.ofNanos(latencies[ALERTS * 99 / 100]);
-        LOG.info("access to HoneytokenAlert visible to a watcher alerts={} p50={} p99={}", ALERTS, p50, p99);
-        assertThat(p99).isLessThan(Duration.ofSeconds(1));
+        System.out.printf(
+                "access -> HoneytokenAlert visible to a watcher (mock API server, %d first accesses): p50 %d ms,"
+                        + " p99 %d ms (target p99 <= 1000 ms)%n",
+                ALERTS, p50.toMillis(), p99.toMillis());
     }
 
-    @Test
-    void publishingAFloodOnlyTouchesMemory() {
+    private void floodPublishCost() {
         try (MockApiServer apiServer = new MockApiServer();
                 KubernetesClient client = apiServer.client();
                 AlertWriter writer =
@@ -69,14 +85,11 @@ class AlertLatencyIT {
                 writer.publish(access(i, 4711, "cat", now));
             }
             long perPublish = (System.nanoTime() - start) / FLOOD;
-            LOG.info(
-                    "publish cost alerts={} nanosPerPublish={} apiRequests={}",
-                    FLOOD,
-                    perPublish,
-                    writer.apiRequests());
             // one create, one status write and one Event: the flood itself waits for the next interval
-            await().until(() -> writer.apiRequests() == 3);
-            assertThat(perPublish).isLessThan(50_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.apiRequests() >= 3);
+            System.out.printf(
+                    "flood of %d accesses to one token: %d ns per publish(), %d API requests%n",
+                    FLOOD, perPublish, writer.apiRequests());
         }
     }
 
