@@ -125,7 +125,11 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
             return UpdateControl.noUpdate();
         }
         policy.setStatus(status);
-        return UpdateControl.patchStatus(policy);
+        // replace the status (PUT on the status subresource, optimistic locking) rather than merge-patch it: a
+        // merge patch replaces lists on a real API server but appends them on the fabric8 mock, which left stale
+        // conditions behind; a conflict is thrown and the framework retries
+        context.getClient().resource(policy).updateStatus();
+        return UpdateControl.noUpdate();
     }
 
     /**
