@@ -41,7 +41,7 @@ public class HoneytokenPolicySpec {
     @ValidationRule(value = "self.all(p, p.startsWith('/'))", message = PolicyRules.IGNORE_ABSOLUTE)
     @JsonPropertyDescription(
             "Absolute paths of executables whose opens of the tokens raise no alert (for example a backup agent).")
-    public List<String> ignoreProcesses;
+    public List<@Size(max = PolicyRules.MAX_PATH_LENGTH) String> ignoreProcesses;
 
     /** Alert (default) reports opens; Block also denies them where the node's detector can. */
     @Default("Alert")

@@ -25,6 +25,7 @@ public class LabelSelectorRequirement {
 
     /** One of In, NotIn, Exists, DoesNotExist. */
     @Required
+    @Size(max = 12) // "DoesNotExist"; bounds the CEL rule's estimated cost
     @ValidationRule(value = "self in ['In', 'NotIn', 'Exists', 'DoesNotExist']", message = PolicyRules.OPERATOR)
     @JsonPropertyDescription("One of In, NotIn, Exists, DoesNotExist.")
     public String operator;
@@ -33,7 +34,7 @@ public class LabelSelectorRequirement {
     @Size(max = 64)
     @ValidationRule(value = LabelSelector.VALUES_RULE, message = PolicyRules.LABEL_VALUE_LIST)
     @JsonPropertyDescription("Values for In and NotIn; empty for Exists and DoesNotExist.")
-    public List<String> values;
+    public List<@Size(max = 63) String> values;
 
     public LabelSelectorRequirement() {}
 

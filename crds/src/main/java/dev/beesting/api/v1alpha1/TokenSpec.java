@@ -32,6 +32,7 @@ public class TokenSpec {
 
     /** File mode as an octal string between 0400 and 0777; default 0444. */
     @Default("0444")
+    @Size(max = 4) // bounds the CEL rule's estimated cost
     @ValidationRule(value = "self.matches('^0[4-7][0-7][0-7]$')", message = PolicyRules.MODE_OCTAL)
     @JsonPropertyDescription("File mode as an octal string between 0400 and 0777; default 0444.")
     public String mode;

@@ -27,6 +27,7 @@ final class CrdSchemaValidator {
     private final CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN)
+            .addVar("object", SimpleType.DYN)
             .addLibraries(CelExtensions.strings())
             .build();
     private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
@@ -34,9 +35,18 @@ final class CrdSchemaValidator {
             .build();
     private final Map<String, CelRuntime.Program> programs = new HashMap<>();
     private final JsonNode rootSchema;
+    private final List<JsonNode> admissionValidations = new ArrayList<>();
 
-    CrdSchemaValidator(JsonNode crd) {
+    /**
+     * @param crd the generated CRD
+     * @param admissionPolicies the ValidatingAdmissionPolicies installed beside it, whose validations the server runs
+     *     once the schema holds; each message is {@code field: text}
+     */
+    CrdSchemaValidator(JsonNode crd, List<JsonNode> admissionPolicies) {
         this.rootSchema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+        admissionPolicies.stream()
+                .filter(p -> "ValidatingAdmissionPolicy".equals(p.path("kind").asText()))
+                .forEach(p -> p.at("/spec/validations").forEach(admissionValidations::add));
     }
 
     /** Every error for the object's spec; empty when valid. */
@@ -48,7 +58,25 @@ final class CrdSchemaValidator {
         } else {
             validate(spec, rootSchema.at("/properties/spec"), "spec", errors);
         }
+        if (errors.isEmpty()) {
+            admit(object, errors);
+        }
         return errors;
+    }
+
+    private void admit(JsonNode object, List<FieldError> errors) {
+        for (JsonNode validation : admissionValidations) {
+            String message = validation.get("message").asText();
+            int colon = message.indexOf(": ");
+            try {
+                if (!Boolean.TRUE.equals(
+                        program(validation.get("expression").asText()).eval(Map.of("object", toCel(object))))) {
+                    errors.add(new FieldError(message.substring(0, colon), message.substring(colon + 2)));
+                }
+            } catch (CelEvaluationException e) {
+                errors.add(new FieldError(message.substring(0, colon), "admission error: " + e.getMessage()));
+            }
+        }
     }
 
     /** Compiles every CEL rule of the CRD, so that a rule the API server would refuse fails a test. */
@@ -60,6 +88,10 @@ final class CrdSchemaValidator {
                     program(rule.get("rule").asText());
                     rules.add(rule.get("rule").asText());
                 }));
+        admissionValidations.forEach(v -> {
+            program(v.get("expression").asText());
+            rules.add(v.get("expression").asText());
+        });
         return rules;
     }
 

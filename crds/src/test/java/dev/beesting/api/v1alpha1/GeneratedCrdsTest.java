@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.beesting.api.v1alpha1.validation.PolicyRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ class GeneratedCrdsTest {
     private static final Path GENERATED = Path.of("target/generated-crds");
     private static final List<Path> COMMITTED = List.of(Path.of("."), Path.of("../config/crd/bases"));
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final String ADMISSION = "honeytokenpolicies.beesting.dev-admission.yaml";
 
     @Test
     void committedCrdsMatchTheModel() throws IOException {
@@ -37,6 +39,25 @@ class GeneratedCrdsTest {
                         .isEqualTo(Files.readString(GENERATED.resolve(name)));
             }
         }
+    }
+
+    @Test
+    void configHoldsTheSameAdmissionPolicy() throws IOException {
+        assertThat(Files.readString(Path.of("../config/crd/bases").resolve(ADMISSION)))
+                .as("config/crd/bases/%s differs from crds/; run hack/update-crds.sh", ADMISSION)
+                .isEqualTo(Files.readString(Path.of(ADMISSION)));
+    }
+
+    @Test
+    void admissionPolicyChecksLabelKeysWithTheValidatorsPatternAndMessages() throws IOException {
+        String policy = Files.readString(Path.of(ADMISSION));
+        String celPattern = PolicyRules.labelKeyPattern().replace("\\", "\\\\");
+        for (String selector : List.of("namespaceSelector", "podSelector")) {
+            assertThat(policy).contains("spec." + selector + ".matchLabels: " + PolicyRules.LABEL_KEYS);
+        }
+        assertThat(policy.split(java.util.regex.Pattern.quote("k.matches('" + celPattern + "')"), -1))
+                .as("both validations use the Java validator's label key pattern")
+                .hasSize(3);
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Holds the generated CRD schema (with its CEL rules) and the Java validator to the same verdicts on one corpus:
+ * Holds the generated CRD schema (with its CEL rules, and the admission policy beside it) and the Java validator to the
+ * same verdicts on one corpus:
  * {@code valid-*.yaml}, the policies under {@code config/samples/}, and {@code invalid-*.yaml} whose first line
  * names the expected error ({@code # expect: spec.tokens[0].path: must be an absolute path}).
  */
@@ -30,9 +31,15 @@ class PolicyCorpusTest {
 
     @BeforeAll
     static void loadGeneratedCrd() throws IOException {
+        List<JsonNode> admission = new ArrayList<>();
+        try (var parser = YAML.createParser(
+                Path.of("honeytokenpolicies.beesting.dev-admission.yaml").toFile())) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(admission::add);
+        }
         schema = new CrdSchemaValidator(
                 YAML.readTree(Path.of("target/generated-crds/honeytokenpolicies.beesting.dev-v1.yml")
-                        .toFile()));
+                        .toFile()),
+                admission);
     }
 
     static Stream<Path> validPolicies() throws IOException {

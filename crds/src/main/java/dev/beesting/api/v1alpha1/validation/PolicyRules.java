@@ -44,6 +44,11 @@ public final class PolicyRules {
             "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
     static final Pattern LABEL_VALUE_RE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
 
+    /** The label key pattern as a regular expression (also in the admission policy beside the CRDs). */
+    public static String labelKeyPattern() {
+        return LABEL_KEY_RE.pattern();
+    }
+
     static boolean validLabelKey(String key) {
         return key.length() <= 317 && LABEL_KEY_RE.matcher(key).matches();
     }
