@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Two replicas share a Lease: one reconciles, and the other takes over when it goes. */
+@Tag(KubeApi.TAG)
 class LeaderElectionIT {
     private static final String NS = OperatorHarness.NAMESPACE;
 

@@ -14,8 +14,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag(KubeApi.TAG)
 class AlertRetentionIT {
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 

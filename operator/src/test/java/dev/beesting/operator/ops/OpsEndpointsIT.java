@@ -3,6 +3,7 @@ package dev.beesting.operator.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.operator.OperatorSettings;
+import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import dev.beesting.operator.testing.TestPolicies;
 import java.net.InetAddress;
@@ -14,9 +15,11 @@ import java.net.http.HttpResponse;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Health, readiness and metrics over real HTTP on loopback. */
+@Tag(KubeApi.TAG)
 class OpsEndpointsIT {
     private OperatorHarness cluster;
     private final HttpClient http = HttpClient.newHttpClient();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code config.json}, uids and the config generation blanked) and every policy's Accepted condition ({@code accepted.txt}) out. Run with
  * {@code -Dgolden.update=true} to rewrite the expected files after an intended change, then review the diff.
  */
+@Tag(KubeApi.TAG)
 class GoldenNodeConfigIT {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final Path SAMPLES = Path.of("../config/samples");

@@ -9,6 +9,7 @@ import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
+import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -16,9 +17,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Policy status counts follow the HoneytokenNode and HoneytokenAlert objects. */
+@Tag(KubeApi.TAG)
 class PolicyStatusIT {
     private OperatorHarness cluster;
 

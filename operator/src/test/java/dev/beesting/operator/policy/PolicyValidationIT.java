@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -13,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Policies that cannot work say so on their status and with an Event, and never disturb the valid ones. */
+@Tag(KubeApi.TAG)
 class PolicyValidationIT {
     private OperatorHarness cluster;
 

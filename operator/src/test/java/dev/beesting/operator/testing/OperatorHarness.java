@@ -92,9 +92,10 @@ public final class OperatorHarness implements AutoCloseable {
         }
     }
 
+    /** Creates each object, or updates it where the cluster has it already (a real one starts with kube-system). */
     private List<HasMetadata> create(InputStream in) {
         List<HasMetadata> items = client().load(in).items();
-        items.forEach(item -> client().resource(item).create());
+        items.forEach(item -> client().resource(item).createOr(existing -> existing.update()));
         return items;
     }
 

@@ -12,22 +12,25 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * With {@code -Pkube-api-test} only: the generated CRDs and the whole policy corpus go through a real kube-apiserver,
+ * Real API server only (tag {@code real-kube-api}, run by {@code -Pkube-api-test}): the generated CRDs and the whole policy corpus go through a real kube-apiserver,
  * so its own schema and CEL evaluation accept every {@code valid-*} file and reject every {@code invalid-*} file with
  * the expected message. The mock server cannot do this (it evaluates no CEL).
  */
-@EnabledIfSystemProperty(named = KubeApi.MODE_PROPERTY, matches = "real")
+@Tag(KubeApi.REAL_ONLY_TAG)
 class RealApiServerCorpusIT {
     private static final Path CORPUS = Path.of("../crds/src/test/resources/policies");
     private static KubeApi api;
 
     @BeforeAll
     static void start() {
+        assertThat(KubeApi.realServerSelected())
+                .as("a real API server (-Pkube-api-test)")
+                .isTrue();
         api = KubeApi.start();
     }
 
