@@ -7,4 +7,6 @@ beesting::java_home
 ./mvnw -B -q -ntp -pl crds process-classes
 cp crds/target/generated-crds/*.yml crds/
 cp crds/target/generated-crds/*.yml config/crd/bases/
+# written by hand, not generated: only copied
+cp crds/honeytokenpolicies.beesting.dev-admission.yaml config/crd/bases/
 echo "updated: $(cd crds && ls ./*.yml | tr '\n' ' ')"

@@ -14,7 +14,6 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class TokenContent {
     /** Literal content, at most 64 KiB. */
     @Size(max = 65536)
-    @ValidationRule(value = "size(self) <= 65536", message = PolicyRules.CONTENT_TOO_LONG)
     @JsonPropertyDescription("Literal content, at most 64 KiB.")
     public String value;
 
@@ -24,7 +23,6 @@ public class TokenContent {
      * 64 KiB.
      */
     @Size(max = 65536)
-    @ValidationRule(value = "size(self) <= 65536", message = PolicyRules.CONTENT_TOO_LONG)
     @JsonPropertyDescription(
             "Content rendered for each container, so that every container gets a unique token. Placeholders such as"
                     + " {{awsAccessKeyId}}, {{uuid}}, {{hex 32}} or {{pod.name}} are replaced; at most 64 KiB.")

@@ -14,7 +14,6 @@ public class TokenSpec {
     /** Absolute path of the file inside the container; not under /proc, /sys or /dev, no '..' segment. */
     @Required
     @Size(max = 4096)
-    @ValidationRule(value = "size(self) <= 4096", message = PolicyRules.PATH_TOO_LONG)
     @ValidationRule(value = "self.startsWith('/')", message = PolicyRules.PATH_ABSOLUTE)
     @ValidationRule(value = "!self.endsWith('/')", message = PolicyRules.PATH_NOT_DIRECTORY)
     @ValidationRule(value = "!self.split('/').exists(s, s == '..')", message = PolicyRules.PATH_NO_DOTDOT)

@@ -2,6 +2,7 @@ package dev.beesting.api.v1alpha1;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beesting.api.v1alpha1.validation.FieldError;
+import dev.beesting.api.v1alpha1.validation.PolicyRules;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
@@ -161,7 +162,7 @@ final class CrdSchemaValidator {
                 && text.codePointCount(0, text.length())
                         > schema.get("maxLength").asInt()) {
             errors.add(new FieldError(
-                    path, "may not be longer than " + schema.get("maxLength").asInt()));
+                    path, PolicyRules.tooLong(schema.get("maxLength").asInt())));
         }
         if (schema.has("enum")) {
             List<String> supported = new ArrayList<>();

@@ -82,7 +82,6 @@ public final class HoneytokenPolicyValidator {
         }
         if (path.length() > MAX_PATH_LENGTH) {
             errors.add(tooLong(field, MAX_PATH_LENGTH));
-            errors.add(new FieldError(field, PATH_TOO_LONG));
         }
         if (!path.startsWith("/")) {
             errors.add(new FieldError(field, PATH_ABSOLUTE));
@@ -121,7 +120,6 @@ public final class HoneytokenPolicyValidator {
     private static void contentLength(String field, String text, List<FieldError> errors) {
         if (text != null && text.length() > MAX_CONTENT_LENGTH) {
             errors.add(tooLong(field, MAX_CONTENT_LENGTH));
-            errors.add(new FieldError(field, CONTENT_TOO_LONG));
         }
     }
 
@@ -184,7 +182,18 @@ public final class HoneytokenPolicyValidator {
             }
             default -> errors.add(new FieldError(field + ".operator", OPERATOR));
         }
-        if (requirement.values != null && !requirement.values.stream().allMatch(v -> v != null && validLabelValue(v))) {
+        if (requirement.values == null) {
+            return;
+        }
+        for (int i = 0; i < requirement.values.size(); i++) {
+            String value = requirement.values.get(i);
+            if (value != null && value.length() > MAX_LABEL_VALUE_LENGTH) {
+                // the schema's maxLength, which the API server checks before any CEL rule
+                errors.add(tooLong(field + ".values[" + i + "]", MAX_LABEL_VALUE_LENGTH));
+                return;
+            }
+        }
+        if (!requirement.values.stream().allMatch(v -> v != null && validLabelValue(v))) {
             errors.add(new FieldError(field + ".values", LABEL_VALUE_LIST));
         }
     }
@@ -194,6 +203,6 @@ public final class HoneytokenPolicyValidator {
     }
 
     private static FieldError tooLong(String field, int max) {
-        return new FieldError(field, "may not be longer than " + max);
+        return new FieldError(field, PolicyRules.tooLong(max));
     }
 }

@@ -13,17 +13,16 @@ public final class PolicyRules {
     public static final int MAX_PATH_LENGTH = 4096;
     public static final int MAX_CONTENT_LENGTH = 65536;
     public static final int MAX_IGNORED_PROCESSES = 32;
+    public static final int MAX_LABEL_VALUE_LENGTH = 63;
     public static final List<String> FORBIDDEN_ROOTS = List.of("/proc", "/sys", "/dev");
 
     public static final String AT_LEAST_ONE_TOKEN = "at least one token is required";
     public static final String PATHS_UNIQUE = "paths must be unique";
-    public static final String PATH_TOO_LONG = "must be at most 4096 characters";
     public static final String PATH_ABSOLUTE = "must be an absolute path";
     public static final String PATH_NOT_DIRECTORY = "must name a file, not end with '/'";
     public static final String PATH_NO_DOTDOT = "must not contain a '..' segment";
     public static final String PATH_NOT_KERNEL = "must not be under /proc, /sys or /dev";
     public static final String EXACTLY_ONE_CONTENT = "exactly one of value, template or secretKeyRef must be set";
-    public static final String CONTENT_TOO_LONG = "must be at most 65536 characters (64 KiB)";
     public static final String MODE_OCTAL = "must be an octal string between 0400 and 0777";
     public static final String SECRET_NAME = "must be a valid Secret name";
     public static final String SECRET_KEY = "must be a valid Secret key";
@@ -43,6 +42,11 @@ public final class PolicyRules {
     static final Pattern LABEL_KEY_RE = Pattern.compile(
             "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
     static final Pattern LABEL_VALUE_RE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
+
+    /** The API server's own words for a string over its schema's maxLength. */
+    public static String tooLong(int max) {
+        return "Too long: may not be more than " + max + " bytes";
+    }
 
     /** The label key pattern as a regular expression (also in the admission policy beside the CRDs). */
     public static String labelKeyPattern() {
