@@ -2,12 +2,16 @@ package dev.beesting.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A client that remembers every API request it makes, as the RBAC verb, group, resource and name it needs. */
@@ -24,6 +28,7 @@ final class ApiCallRecorder {
     record Call(String verb, String group, String resource, String namespace, String name) {}
 
     private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+    private final Set<Call> forbidden = ConcurrentHashMap.newKeySet();
 
     KubernetesClient wrap(KubernetesClient client) {
         return new KubernetesClientBuilder()
@@ -33,12 +38,36 @@ final class ApiCallRecorder {
                     public void before(BasicBuilder request, HttpRequest http, Interceptor.RequestTags tags) {
                         calls.add(call(http.method(), http.uri()));
                     }
+
+                    @Override
+                    public void after(
+                            HttpRequest http, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+                        if (response.code() == 403) {
+                            forbidden.add(call(http.method(), http.uri()));
+                        }
+                    }
+
+                    @Override
+                    public CompletableFuture<Boolean> afterFailure(
+                            BasicBuilder request, HttpResponse<?> response, Interceptor.RequestTags tags) {
+                        if (response.code() == 403) {
+                            forbidden.add(call(
+                                    response.request().method(),
+                                    response.request().uri()));
+                        }
+                        return CompletableFuture.completedFuture(false);
+                    }
                 }))
                 .build();
     }
 
     Set<Call> calls() {
         return Set.copyOf(calls);
+    }
+
+    /** The requests a real API server answered with 403 Forbidden. */
+    Set<Call> forbidden() {
+        return Set.copyOf(forbidden);
     }
 
     static Call call(String method, URI uri) {

@@ -27,12 +27,14 @@ import java.util.List;
 import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operator image (built by the {@code images} profile) runs through CRI as the Deployment of
  * {@code config/default} declares it — uid 65532, read-only root, every capability dropped — and compiles a policy.
  */
+@Tag(KubeApi.TAG)
 class OperatorImageIT {
     private static final Path IMAGE_TAR = Path.of("operator/target/jib-image.tar");
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -76,7 +78,24 @@ class OperatorImageIT {
             c.close();
         });
         // the API server listens on loopback; the pod shares the host network (no CNI here)
+        int port = freePort();
         KubeApi api = closer.add(KubeApi.start(OperatorHarness.NAMESPACE, "cms"));
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "BEESTING_NAMESPACE", OperatorHarness.NAMESPACE,
+                "POD_NAME", "beesting-operator-0",
+                "KUBERNETES_MASTER", api.client().getMasterUrl().toString(),
+                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
+        List<String> args = new java.util.ArrayList<>(List.of("--http-port=" + port));
+        if (api.isReal()) {
+            // as the Deployment runs it: its ServiceAccount's RBAC, leader election on
+            ServiceAccounts.installRbac(api.client());
+            env.put("KUBERNETES_AUTH_TOKEN", ServiceAccounts.token(api.client(), ServiceAccounts.OPERATOR));
+            env.put("KUBERNETES_TRUST_CERTIFICATES", "true");
+        } else {
+            // JOSDK checks its Lease permissions with a SelfSubjectRulesReview, which the mock rejects
+            args.add("--no-leader-election");
+        }
 
         Path scratch = containerd.scratch();
         PodSpecToCri kubelet = new PodSpecToCri(
@@ -86,22 +105,9 @@ class OperatorImageIT {
                 },
                 scratch.resolve("empty-dirs"));
         Path logs = Files.createDirectories(scratch.resolve("logs/operator"));
-        int port = freePort();
         CriClient.PodRef pod =
                 cri.runPod(kubelet.sandbox(OperatorHarness.NAMESPACE, "beesting-operator-0", logs.getParent()));
-        cri.startContainer(
-                pod,
-                kubelet.container(
-                        image,
-                        // JOSDK checks its Lease permissions with a SelfSubjectRulesReview, which the mock rejects
-                        List.of("--http-port=" + port, "--no-leader-election"),
-                        Map.of(
-                                "BEESTING_NAMESPACE", OperatorHarness.NAMESPACE,
-                                "POD_NAME", "beesting-operator-0",
-                                "KUBERNETES_MASTER", api.client().getMasterUrl().toString(),
-                                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-                                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"),
-                        "operator/0.log"));
+        cri.startContainer(pod, kubelet.container(image, args, env, "operator/0.log"));
 
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");

@@ -17,6 +17,7 @@ import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.operator.OperatorSettings;
+import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,13 +29,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The user's story on one machine: the API server (fabric8 mock, CRUD, CRDs registered), the operator, a real
- * containerd with NRI, and the node agent connected to both with the real detector of this kernel.
+ * The user's story on one machine: the API server (fabric8 mock, CRUD, CRDs registered; a real kube-apiserver under
+ * {@code -Pkube-api-test}, where the operator and the agent authenticate as their ServiceAccounts with exactly the RBAC
+ * of {@code config/}), the operator, a real containerd with NRI, and the node agent connected to both with the real
+ * detector of this kernel.
  */
+@Tag(KubeApi.TAG)
 class WholeSystemIT {
     private static final Path SAMPLE = Path.of("../config/samples/fake-aws-credentials.yaml");
     private static final String TOKEN = "/var/run/secrets/eks.amazonaws.com/access_key_token";
@@ -54,10 +59,19 @@ class WholeSystemIT {
     void policyToAlertOnRealContainerd() throws Exception {
         ApiCallRecorder operatorCalls = new ApiCallRecorder();
         ApiCallRecorder agentCalls = new ApiCallRecorder();
-        OperatorHarness cluster = closer.add(
-                OperatorHarness.start(OperatorSettings.forNamespace(OperatorHarness.NAMESPACE), operatorCalls::wrap));
+        // on a real server each component is its own ServiceAccount, so the server enforces config/'s RBAC
+        boolean real = KubeApi.realServerSelected();
+        OperatorHarness cluster =
+                closer.add(OperatorHarness.start(OperatorSettings.forNamespace(OperatorHarness.NAMESPACE), admin -> {
+                    if (!real) {
+                        return operatorCalls.wrap(admin);
+                    }
+                    ServiceAccounts.installRbac(admin);
+                    return operatorCalls.wrap(ServiceAccounts.client(admin, ServiceAccounts.OPERATOR));
+                }));
         KubernetesClient client = cluster.client();
-        KubernetesClient agentClient = closer.add(agentCalls.wrap(client));
+        KubernetesClient agentClient = closer.add(
+                agentCalls.wrap(real ? closer.add(ServiceAccounts.client(client, ServiceAccounts.AGENT)) : client));
         cluster.namespace("cms", Map.of("beesting.dev/protect", "true"));
         cluster.namespace("shop", Map.of());
         Containerd containerd = closer.add(Containerd.start("2"));
@@ -167,6 +181,12 @@ class WholeSystemIT {
         assertThat(agentRbac.allows(new ApiCallRecorder.Call("get", "", "secrets", "beesting-system", "other")))
                 .as("the agent reads no Secret but the node config")
                 .isFalse();
+        assertThat(operatorCalls.forbidden())
+                .as("operator requests the API server refused")
+                .isEmpty();
+        assertThat(agentCalls.forbidden())
+                .as("agent requests the API server refused")
+                .isEmpty();
     }
 
     private static boolean accepted(HoneytokenPolicy policy) {
