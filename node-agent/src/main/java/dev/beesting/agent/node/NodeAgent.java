@@ -12,7 +12,6 @@ import dev.beesting.agent.kube.NodeState;
 import dev.beesting.agent.nri.NriPlugin;
 import dev.beesting.agent.nri.NriPluginConfig;
 import dev.beesting.agent.nri.RuntimeInfo;
-import dev.beesting.agent.tokens.NriTokenHandler;
 import dev.beesting.agent.tokens.PlantedToken;
 import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
