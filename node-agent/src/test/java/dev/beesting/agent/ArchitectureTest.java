@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -119,6 +120,15 @@ class ArchitectureTest {
                 .check(agent);
     }
 
+    /**
+     * Objects ask each other for work through methods: no class of the agent reads or writes another one's mutable
+     * state. (The API's beans are plain Jackson beans with public fields.)
+     */
+    @Test
+    void noClassReachesIntoAnotherClassesFields() {
+        noClasses().should(accessInstanceFieldsOfAnotherClass()).check(agent);
+    }
+
     @Test
     void noCyclesBetweenPackages() {
         slices().matching(AGENT + ".(*)..").should().beFreeOfCycles().check(agent);
@@ -150,5 +160,33 @@ class ArchitectureTest {
                 }
             }
         };
+    }
+
+    private static ArchCondition<JavaClass> accessInstanceFieldsOfAnotherClass() {
+        return new ArchCondition<>("access instance fields of another class") {
+            @Override
+            public void check(JavaClass javaClass, ConditionEvents events) {
+                for (JavaFieldAccess access : javaClass.getFieldAccessesFromSelf()) {
+                    boolean constant = access.getTarget()
+                            .resolveMember()
+                            .map(f -> f.getModifiers().contains(JavaModifier.STATIC)
+                                    && f.getModifiers().contains(JavaModifier.FINAL))
+                            .orElse(true);
+                    if (!constant
+                            && access.getTargetOwner().getPackageName().startsWith(AGENT)
+                            && !topLevel(access.getTargetOwner()).equals(topLevel(javaClass))) {
+                        events.add(SimpleConditionEvent.satisfied(access, access.getDescription()));
+                    }
+                }
+            }
+        };
+    }
+
+    private static JavaClass topLevel(JavaClass javaClass) {
+        JavaClass top = javaClass;
+        while (top.getEnclosingClass().isPresent()) {
+            top = top.getEnclosingClass().get();
+        }
+        return top;
     }
 }

@@ -35,9 +35,9 @@ final class AlertState {
     private long version;
     private long alertWritten;
     private long eventWritten;
-    boolean alertExists;
-    boolean eventExists;
-    Instant nextWriteAt;
+    private boolean alertExists;
+    private boolean eventExists;
+    private Instant nextWriteAt;
 
     private AlertState(
             AlertKey key,
@@ -95,6 +95,33 @@ final class AlertState {
 
     AlertKey key() {
         return key;
+    }
+
+    /** Whether the HoneytokenAlert is known to exist in the cluster (created or adopted by this agent run). */
+    boolean alertExists() {
+        return alertExists;
+    }
+
+    void alertExists(boolean exists) {
+        alertExists = exists;
+    }
+
+    /** Whether this alert's Event is known to exist, so it is patched instead of created. */
+    boolean eventExists() {
+        return eventExists;
+    }
+
+    void eventExists(boolean exists) {
+        eventExists = exists;
+    }
+
+    /** When the writer may write this alert next (writes are paced per alert). */
+    Instant nextWriteAt() {
+        return nextWriteAt;
+    }
+
+    void nextWriteAt(Instant at) {
+        nextWriteAt = at;
     }
 
     void apply(Alert alert) {

@@ -77,13 +77,13 @@ public final class NriPlugin implements AutoCloseable {
         while (closing.getCount() > 0) {
             try (NriSession opened = NriSession.open(config, handler, guard, stats)) {
                 session = opened;
-                stats.registrations.incrementAndGet();
+                stats.registered();
                 backoff = config.minBackoff();
                 if (closing.getCount() == 0) {
                     return;
                 }
                 awaitEnd(opened);
-                stats.disconnects.incrementAndGet();
+                stats.disconnected();
                 log.info("NRI connection closed socket={}", config.socket());
             } catch (IOException | TtrpcStatusException e) {
                 log.warn(
