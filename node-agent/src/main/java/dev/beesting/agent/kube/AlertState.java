@@ -4,6 +4,7 @@ import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.KubeContext;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.ProcessInfo;
+import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ final class AlertState {
     private final String containerId;
     private final String image;
     private final String policy;
-    private final String severity;
+    private final Severity severity;
     private String detector;
     // total = base + kernel: the kernel's counter restarts when a token is armed again (agent restart), so
     // what was counted before lives in base and the kernel's exact running total is added on top
@@ -45,7 +46,7 @@ final class AlertState {
             String containerId,
             String image,
             String policy,
-            String severity,
+            Severity severity,
             String detector) {
         this.key = key;
         this.detector = detector;
