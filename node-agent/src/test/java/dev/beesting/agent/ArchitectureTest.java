@@ -29,6 +29,7 @@ class ArchitectureTest {
     private static final String KUBE = AGENT + ".kube..";
     private static final String NODE = AGENT + ".node..";
     private static final String STANDALONE = AGENT + ".standalone..";
+    private static final String SYS = AGENT + ".sys..";
     private static final String FABRIC8 = "io.fabric8..";
 
     private static JavaClasses agent;
@@ -106,6 +107,29 @@ class ArchitectureTest {
                 .that()
                 .resideOutsideOfPackage(KUBE)
                 .should(accessMembersWhoseSignatureNames(FABRIC8))
+                .check(agent);
+    }
+
+    @Test
+    void nativeAccessKnowsNothingOfTheAgent() {
+        noClasses()
+                .that()
+                .resideInAPackage(SYS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DETECT, NRI, TOKENS, ALERTS, KUBE, NODE, STANDALONE, AGENT + ".metrics..")
+                .check(agent);
+    }
+
+    /** The token store reaches libc through {@code sys/}, never with FFM plumbing of its own. */
+    @Test
+    void tokenStoreCallsNativeCodeOnlyThroughSys() {
+        noClasses()
+                .that()
+                .resideInAPackage(TOKENS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("java.lang.foreign..")
                 .check(agent);
     }
 
