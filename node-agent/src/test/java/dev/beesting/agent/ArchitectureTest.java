@@ -111,6 +111,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void retryArithmeticKnowsNothingOfTheAgent() {
+        noClasses()
+                .that()
+                .resideInAPackage(AGENT + ".retry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DETECT, NRI, TOKENS, ALERTS, KUBE, NODE, STANDALONE, SYS, AGENT + ".metrics..")
+                .check(agent);
+    }
+
+    @Test
     void nativeAccessKnowsNothingOfTheAgent() {
         noClasses()
                 .that()

@@ -1,5 +1,7 @@
 package dev.beesting.agent.kube;
 
+import static dev.beesting.agent.retry.Backoff.min;
+
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -364,10 +366,6 @@ public final class AlertWriter implements AlertSink {
             }
         }
         return IDLE;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Delivers what it can right away, saves the rest to the state dir, then stops. */

@@ -1,5 +1,7 @@
 package dev.beesting.agent.nri;
 
+import static dev.beesting.agent.retry.Backoff.min;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -117,9 +119,5 @@ public final class NriPlugin implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }
