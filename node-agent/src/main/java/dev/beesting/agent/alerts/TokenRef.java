@@ -1,5 +1,7 @@
 package dev.beesting.agent.alerts;
 
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.util.List;
 
 /**
@@ -7,13 +9,18 @@ import java.util.List;
  *
  * @param path the token's path as its users see it (in the container, or on the host when standalone)
  * @param policy the policy that planted it
- * @param severity low, medium, high or critical
- * @param action Alert or Block
+ * @param severity how urgent an access is
+ * @param action what the detector does on an open
  * @param ignoreProcesses executables whose opens raise no alert
  * @param kube the pod and container, or null when standalone
  */
 public record TokenRef(
-        String path, String policy, String severity, String action, List<String> ignoreProcesses, KubeContext kube) {
+        String path,
+        String policy,
+        Severity severity,
+        PolicyAction action,
+        List<String> ignoreProcesses,
+        KubeContext kube) {
     public TokenRef {
         ignoreProcesses = ignoreProcesses == null ? List.of() : List.copyOf(ignoreProcesses);
     }

@@ -1,5 +1,8 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.sys.Errno;
+import dev.beesting.agent.sys.Libc;
+import dev.beesting.agent.sys.NativeCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.sys.Errno;
 import java.io.IOException;
 
 /** A libbpf call failed; carries the errno so tier selection can say why a tier was refused. */

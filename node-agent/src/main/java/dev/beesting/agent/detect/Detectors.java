@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.sys.NativeCalls;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,6 @@
 package dev.beesting.agent.kube;
 
+import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * @param containerId runtime container id
  * @param image container image
  * @param policy policy name
- * @param severity low, medium, high or critical
+ * @param severity how urgent an access is
  * @param detector tier that saw the latest access
  * @param count total opens, exact, including those counted before an agent restart
  * @param firstSeen first open
@@ -26,7 +27,7 @@ public record AlertRecord(
         String containerId,
         String image,
         String policy,
-        String severity,
+        Severity severity,
         String detector,
         long count,
         Instant firstSeen,

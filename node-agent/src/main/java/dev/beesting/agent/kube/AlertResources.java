@@ -6,14 +6,12 @@ import dev.beesting.api.v1alpha1.HoneytokenAlertSpec;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.PodRef;
 import dev.beesting.api.v1alpha1.ProcessInfo;
-import dev.beesting.api.v1alpha1.Severity;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** Renders the HoneytokenAlert, its status and the Pod's Event from an {@link AlertRecord}; pure, no API calls. */
@@ -28,7 +26,7 @@ final class AlertResources {
         HoneytokenAlertSpec spec = new HoneytokenAlertSpec();
         spec.policy = record.policy();
         spec.path = key.path();
-        spec.severity = severity(record.severity());
+        spec.severity = record.severity();
         spec.node = record.node();
         spec.pod = new PodRef();
         spec.pod.name = key.pod();
@@ -133,17 +131,6 @@ final class AlertResources {
         info.gid = seen.gid();
         info.time = time(seen.time());
         return info;
-    }
-
-    private static Severity severity(String severity) {
-        if (severity == null) {
-            return null;
-        }
-        try {
-            return Severity.valueOf(severity.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static String time(Instant instant) {

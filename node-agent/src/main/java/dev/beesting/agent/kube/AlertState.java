@@ -4,6 +4,7 @@ import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.KubeContext;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.ProcessInfo;
+import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ final class AlertState {
     private final String containerId;
     private final String image;
     private final String policy;
-    private final String severity;
+    private final Severity severity;
     private String detector;
     // total = base + kernel: the kernel's counter restarts when a token is armed again (agent restart), so
     // what was counted before lives in base and the kernel's exact running total is added on top
@@ -35,9 +36,9 @@ final class AlertState {
     private long version;
     private long alertWritten;
     private long eventWritten;
-    boolean alertExists;
-    boolean eventExists;
-    Instant nextWriteAt;
+    private boolean alertExists;
+    private boolean eventExists;
+    private Instant nextWriteAt;
 
     private AlertState(
             AlertKey key,
@@ -45,7 +46,7 @@ final class AlertState {
             String containerId,
             String image,
             String policy,
-            String severity,
+            Severity severity,
             String detector) {
         this.key = key;
         this.detector = detector;
@@ -95,6 +96,33 @@ final class AlertState {
 
     AlertKey key() {
         return key;
+    }
+
+    /** Whether the HoneytokenAlert is known to exist in the cluster (created or adopted by this agent run). */
+    boolean alertExists() {
+        return alertExists;
+    }
+
+    void alertExists(boolean exists) {
+        alertExists = exists;
+    }
+
+    /** Whether this alert's Event is known to exist, so it is patched instead of created. */
+    boolean eventExists() {
+        return eventExists;
+    }
+
+    void eventExists(boolean exists) {
+        eventExists = exists;
+    }
+
+    /** When the writer may write this alert next (writes are paced per alert). */
+    Instant nextWriteAt() {
+        return nextWriteAt;
+    }
+
+    void nextWriteAt(Instant at) {
+        nextWriteAt = at;
     }
 
     void apply(Alert alert) {

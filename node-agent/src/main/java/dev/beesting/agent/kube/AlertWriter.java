@@ -1,5 +1,7 @@
 package dev.beesting.agent.kube;
 
+import static dev.beesting.agent.retry.Backoff.min;
+
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -210,10 +212,10 @@ public final class AlertWriter implements AlertSink {
                 if (!state.pending()) {
                     continue;
                 }
-                if (all || !state.nextWriteAt.isAfter(now)) {
+                if (all || !state.nextWriteAt().isAfter(now)) {
                     due.add(state);
-                } else if (next == null || state.nextWriteAt.isBefore(next)) {
-                    next = state.nextWriteAt;
+                } else if (next == null || state.nextWriteAt().isBefore(next)) {
+                    next = state.nextWriteAt();
                 }
             }
         }
@@ -247,7 +249,7 @@ public final class AlertWriter implements AlertSink {
             record = state.snapshot();
             version = state.version();
             alertPending = state.alertPending();
-            alertExists = state.alertExists;
+            alertExists = state.alertExists();
         }
         if (alertPending) {
             if (!alertExists) {
@@ -260,13 +262,13 @@ public final class AlertWriter implements AlertSink {
                         record = state.snapshot();
                         version = state.version();
                     }
-                    state.alertExists = true;
+                    state.alertExists(true);
                 }
             }
             if (!api.patchAlertStatus(record)) {
                 synchronized (lock) {
-                    state.alertExists = false; // deleted by someone: create it again next round
-                    state.nextWriteAt = now;
+                    state.alertExists(false); // deleted by someone: create it again next round
+                    state.nextWriteAt(now);
                     wake.release();
                 }
                 return;
@@ -279,14 +281,14 @@ public final class AlertWriter implements AlertSink {
         boolean eventExists;
         synchronized (lock) {
             eventPending = state.eventPending();
-            eventExists = state.eventExists;
+            eventExists = state.eventExists();
         }
         if (eventPending) {
             boolean written = eventExists ? api.patchEvent(record) : api.createOrPatchEvent(record);
             synchronized (lock) {
-                state.eventExists = written;
+                state.eventExists(written);
                 if (!written) {
-                    state.nextWriteAt = now; // deleted (Events expire): create it again next round
+                    state.nextWriteAt(now); // deleted (Events expire): create it again next round
                     wake.release();
                     return;
                 }
@@ -294,7 +296,7 @@ public final class AlertWriter implements AlertSink {
             }
         }
         synchronized (lock) {
-            state.nextWriteAt = now.plus(settings.minWriteInterval());
+            state.nextWriteAt(now.plus(settings.minWriteInterval()));
             persistNeeded = true;
         }
     }
@@ -364,10 +366,6 @@ public final class AlertWriter implements AlertSink {
             }
         }
         return IDLE;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Delivers what it can right away, saves the rest to the state dir, then stops. */

@@ -1,5 +1,7 @@
 package dev.beesting.agent.kube;
 
+import static dev.beesting.agent.retry.Backoff.min;
+
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -216,10 +218,6 @@ public final class NodeStatusWriter implements AutoCloseable {
         status.agentVersion = agentVersion;
         status.lastHeartbeat = now.truncatedTo(ChronoUnit.SECONDS).toString();
         return status;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.beesting.agent.metrics;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
+import dev.beesting.api.v1alpha1.Severity;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -90,7 +92,7 @@ public final class AgentMetrics implements AlertSink {
 
     @Override
     public void publish(Alert alert) {
-        alerts.labelValues(alert.token().policy(), alert.token().severity(), alert.tier())
+        alerts.labelValues(alert.token().policy(), label(alert.token().severity()), alert.tier())
                 .inc();
     }
 
@@ -118,5 +120,10 @@ public final class AgentMetrics implements AlertSink {
         if (server != null) {
             server.close();
         }
+    }
+
+    /** The severity as the API spells it, the label value dashboards and alert rules match. */
+    private static String label(Severity severity) {
+        return severity == null ? "" : severity.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -12,7 +12,6 @@ import dev.beesting.agent.kube.NodeState;
 import dev.beesting.agent.nri.NriPlugin;
 import dev.beesting.agent.nri.NriPluginConfig;
 import dev.beesting.agent.nri.RuntimeInfo;
-import dev.beesting.agent.tokens.NriTokenHandler;
 import dev.beesting.agent.tokens.PlantedToken;
 import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
@@ -21,7 +20,6 @@ import dev.beesting.api.nodeconfig.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -182,11 +180,8 @@ public final class NodeAgent implements AutoCloseable {
         return new TokenRef(
                 token.path(),
                 token.policy().name(),
-                token.policy().severity().name().toLowerCase(Locale.ROOT),
-                switch (token.policy().action()) {
-                    case ALERT -> "Alert";
-                    case BLOCK -> "Block";
-                },
+                token.policy().severity(),
+                token.policy().action(),
                 token.policy().ignoreProcesses(),
                 new KubeContext(
                         nodeName,

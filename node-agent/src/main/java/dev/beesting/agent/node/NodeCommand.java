@@ -7,12 +7,11 @@ import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.kube.AlertWriter;
-import dev.beesting.agent.kube.KubeClients;
+import dev.beesting.agent.kube.Cluster;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeStatusWriter;
 import dev.beesting.agent.metrics.AgentMetrics;
 import dev.beesting.api.nodeconfig.NodeConfig;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -111,7 +110,7 @@ public final class NodeCommand implements Callable<Integer> {
         Supplier<NodeConfig> config;
         // the agent follows every new generation: live tokens for running containers, removal of unwanted ones
         Consumer<Consumer<NodeConfig>> onNewGeneration;
-        KubernetesClient client = null;
+        Cluster cluster = null;
         AlertWriter alertWriter = null;
         if (configFile != null) {
             try {
@@ -124,13 +123,13 @@ public final class NodeCommand implements Callable<Integer> {
                 return 2;
             }
         } else {
-            client = KubeClients.forAgent();
-            opened.push(client);
-            NodeConfigWatcher watcher = NodeConfigWatcher.start(client, namespace);
+            cluster = Cluster.connect();
+            opened.push(cluster);
+            NodeConfigWatcher watcher = cluster.watchNodeConfig(namespace);
             opened.push(watcher);
             config = watcher;
             onNewGeneration = watcher::onNewGeneration;
-            alertWriter = AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC());
+            alertWriter = cluster.startAlertWriter(stateDir, Clock.systemUTC());
             sinks.add(alertWriter);
             metrics.countDropped("alerts", alertWriter::dropped);
             metrics.countApiWriteErrors("alerts", alertWriter::writeErrors);
@@ -149,14 +148,9 @@ public final class NodeCommand implements Callable<Integer> {
         opened.push(agent);
         onNewGeneration.accept(agent::configChanged);
         metrics.countDropped("pipeline", agent.pipeline()::dropped);
-        if (client != null) {
-            NodeStatusWriter status = NodeStatusWriter.start(
-                    client,
-                    node,
-                    version(),
-                    () -> agent.state(config.get().generation()),
-                    NodeStatusWriter.Settings.defaults(),
-                    Clock.systemUTC());
+        if (cluster != null) {
+            NodeStatusWriter status = cluster.startNodeStatus(
+                    node, version(), () -> agent.state(config.get().generation()), Clock.systemUTC());
             opened.push(status);
             metrics.countApiWriteErrors("node-status", status::writeErrors);
         }

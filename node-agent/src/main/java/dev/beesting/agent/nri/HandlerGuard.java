@@ -46,10 +46,10 @@ final class HandlerGuard {
             return task.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
-            stats.handlerTimeouts.incrementAndGet();
+            stats.handlerTimedOut();
             log.warn("NRI handler overran its budget, answering without it call={} budget={}", what, limit);
         } catch (ExecutionException e) {
-            stats.handlerFailures.incrementAndGet();
+            stats.handlerFailed();
             log.error("NRI handler failed, answering without it call={}", what, e.getCause());
         } catch (InterruptedException e) {
             task.cancel(true);

@@ -1,5 +1,7 @@
 package dev.beesting.agent.nri;
 
+import static dev.beesting.agent.retry.Backoff.min;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -77,13 +79,13 @@ public final class NriPlugin implements AutoCloseable {
         while (closing.getCount() > 0) {
             try (NriSession opened = NriSession.open(config, handler, guard, stats)) {
                 session = opened;
-                stats.registrations.incrementAndGet();
+                stats.registered();
                 backoff = config.minBackoff();
                 if (closing.getCount() == 0) {
                     return;
                 }
                 awaitEnd(opened);
-                stats.disconnects.incrementAndGet();
+                stats.disconnected();
                 log.info("NRI connection closed socket={}", config.socket());
             } catch (IOException | TtrpcStatusException e) {
                 log.warn(
@@ -117,9 +119,5 @@ public final class NriPlugin implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

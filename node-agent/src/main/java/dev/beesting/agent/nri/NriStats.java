@@ -4,12 +4,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of the NRI plugin, for metrics and tests. */
 public final class NriStats {
-    final AtomicLong registrations = new AtomicLong();
-    final AtomicLong disconnects = new AtomicLong();
-    final AtomicLong createContainerCalls = new AtomicLong();
-    final AtomicLong handlerFailures = new AtomicLong();
-    final AtomicLong handlerTimeouts = new AtomicLong();
-    final AtomicLong synchronizations = new AtomicLong();
+    private final AtomicLong registrations = new AtomicLong();
+    private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong createContainerCalls = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
+    private final AtomicLong handlerTimeouts = new AtomicLong();
+    private final AtomicLong synchronizations = new AtomicLong();
 
     /** Times the runtime accepted our registration. */
     public long registrations() {
@@ -38,5 +38,29 @@ public final class NriStats {
     /** Complete Synchronize rounds handed to the handler. */
     public long synchronizations() {
         return synchronizations.get();
+    }
+
+    void registered() {
+        registrations.incrementAndGet();
+    }
+
+    void disconnected() {
+        disconnects.incrementAndGet();
+    }
+
+    void createContainerCalled() {
+        createContainerCalls.incrementAndGet();
+    }
+
+    void handlerFailed() {
+        handlerFailures.incrementAndGet();
+    }
+
+    void handlerTimedOut() {
+        handlerTimeouts.incrementAndGet();
+    }
+
+    void synchronizedAll() {
+        synchronizations.incrementAndGet();
     }
 }

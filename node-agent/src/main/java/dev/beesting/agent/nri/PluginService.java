@@ -83,12 +83,12 @@ final class PluginService {
         syncContainers.clear();
         log.info("NRI synchronize pods={} containers={}", pods.size(), containers.size());
         guard.run("synchronize", () -> handler.synchronize(pods, containers));
-        stats.synchronizations.incrementAndGet();
+        stats.synchronizedAll();
         return SynchronizeResponse.getDefaultInstance();
     }
 
     private CreateContainerResponse create(CreateContainerRequest request) {
-        stats.createContainerCalls.incrementAndGet();
+        stats.createContainerCalled();
         Pod pod = NriMapping.pod(request.getPod());
         Container container = NriMapping.container(request.getContainer());
         ContainerAdjustment adjustment = guard.call(

@@ -10,6 +10,8 @@ import dev.beesting.agent.standalone.StandaloneConfig.TokenSpec;
 import dev.beesting.agent.tokens.TemplateContext;
 import dev.beesting.agent.tokens.TemplateException;
 import dev.beesting.agent.tokens.TemplateRenderer;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,8 +108,8 @@ public final class StandaloneAgent implements AutoCloseable {
         return new TokenRef(
                 path.toString(),
                 POLICY,
-                config.severity(),
-                config.action() == AccessAction.BLOCK ? "Block" : "Alert",
+                Severity.valueOf(config.severity().toUpperCase(Locale.ROOT)),
+                config.action() == AccessAction.BLOCK ? PolicyAction.BLOCK : PolicyAction.ALERT,
                 config.ignoreProcesses(),
                 null);
     }

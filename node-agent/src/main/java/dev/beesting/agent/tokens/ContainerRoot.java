@@ -1,16 +1,17 @@
 package dev.beesting.agent.tokens;
 
-import static dev.beesting.agent.tokens.LibcFiles.O_CLOEXEC;
-import static dev.beesting.agent.tokens.LibcFiles.O_CREAT;
-import static dev.beesting.agent.tokens.LibcFiles.O_DIRECTORY;
-import static dev.beesting.agent.tokens.LibcFiles.O_EXCL;
-import static dev.beesting.agent.tokens.LibcFiles.O_NOFOLLOW;
-import static dev.beesting.agent.tokens.LibcFiles.O_PATH;
-import static dev.beesting.agent.tokens.LibcFiles.O_WRONLY;
-import static dev.beesting.agent.tokens.LibcFiles.RESOLVE_IN_ROOT;
-import static dev.beesting.agent.tokens.LibcFiles.RESOLVE_NO_MAGICLINKS;
-import static dev.beesting.agent.tokens.LibcFiles.RESOLVE_NO_SYMLINKS;
+import static dev.beesting.agent.sys.Libc.O_CLOEXEC;
+import static dev.beesting.agent.sys.Libc.O_CREAT;
+import static dev.beesting.agent.sys.Libc.O_DIRECTORY;
+import static dev.beesting.agent.sys.Libc.O_EXCL;
+import static dev.beesting.agent.sys.Libc.O_NOFOLLOW;
+import static dev.beesting.agent.sys.Libc.O_PATH;
+import static dev.beesting.agent.sys.Libc.O_WRONLY;
+import static dev.beesting.agent.sys.Libc.RESOLVE_IN_ROOT;
+import static dev.beesting.agent.sys.Libc.RESOLVE_NO_MAGICLINKS;
+import static dev.beesting.agent.sys.Libc.RESOLVE_NO_SYMLINKS;
 
+import dev.beesting.agent.sys.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,22 +49,22 @@ final class ContainerRoot implements AutoCloseable {
         if (pid <= 0) {
             throw new IOException("container " + containerId + " has no process");
         }
-        int procFd = LibcFiles.openat(-100, "/proc/" + pid, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int procFd = Libc.openat(-100, "/proc/" + pid, O_PATH | O_DIRECTORY | O_CLOEXEC);
         try {
             String cgroup = Files.readString(fdPath(procFd).resolve("cgroup"), StandardCharsets.UTF_8);
             if (!cgroup.contains(containerId)) {
                 throw new IOException("process " + pid + " does not belong to container " + containerId);
             }
-            int rootFd = LibcFiles.openat(procFd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+            int rootFd = Libc.openat(procFd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
             return new ContainerRoot(rootFd, "container " + containerId + " (pid " + pid + ")");
         } finally {
-            LibcFiles.close(procFd);
+            Libc.close(procFd);
         }
     }
 
     /** A plain folder treated as a root, for tests and for hosts without containers. */
     static ContainerRoot ofDirectory(Path dir) throws IOException {
-        int fd = LibcFiles.openat(-100, dir.toString(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int fd = Libc.openat(-100, dir.toString(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         return new ContainerRoot(fd, dir.toString());
     }
 
@@ -75,21 +76,21 @@ final class ContainerRoot implements AutoCloseable {
      */
     LiveFile create(String path, String content, int mode) throws IOException {
         Split split = split(path);
-        int parent = LibcFiles.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
+        int parent = Libc.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
         try {
-            int fd = LibcFiles.openat2(
+            int fd = Libc.openat2(
                     parent, split.name(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600, NO_LINKS);
             try {
-                LibcFiles.writeFully(fd, content.getBytes(StandardCharsets.UTF_8));
-                LibcFiles.fchmod(fd, mode);
+                Libc.writeFully(fd, content.getBytes(StandardCharsets.UTF_8));
+                Libc.fchmod(fd, mode);
                 return new LiveFile(fd, inode(fd));
             } catch (IOException | RuntimeException e) {
-                LibcFiles.close(fd);
+                Libc.close(fd);
                 unlinkQuietly(parent, split.name());
                 throw e;
             }
         } finally {
-            LibcFiles.close(parent);
+            Libc.close(parent);
         }
     }
 
@@ -99,9 +100,9 @@ final class ContainerRoot implements AutoCloseable {
      */
     LiveFile open(String path, long ino) throws IOException {
         Split split = split(path);
-        int parent = LibcFiles.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
+        int parent = Libc.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
         try {
-            int fd = LibcFiles.openat2(parent, split.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NO_LINKS);
+            int fd = Libc.openat2(parent, split.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NO_LINKS);
             try {
                 long found = inode(fd);
                 if (!isRegular(fd) || found != ino) {
@@ -109,11 +110,11 @@ final class ContainerRoot implements AutoCloseable {
                 }
                 return new LiveFile(fd, found);
             } catch (IOException | RuntimeException e) {
-                LibcFiles.close(fd);
+                Libc.close(fd);
                 throw e;
             }
         } finally {
-            LibcFiles.close(parent);
+            Libc.close(parent);
         }
     }
 
@@ -126,9 +127,9 @@ final class ContainerRoot implements AutoCloseable {
         Split split = split(path);
         int parent;
         try {
-            parent = LibcFiles.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
-        } catch (LibcFiles.ErrnoException e) {
-            if (e.errno() == LibcFiles.ENOENT) {
+            parent = Libc.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
+        } catch (Libc.ErrnoException e) {
+            if (e.errno() == Libc.ENOENT) {
                 return false;
             }
             throw e;
@@ -136,9 +137,9 @@ final class ContainerRoot implements AutoCloseable {
         try {
             int fd;
             try {
-                fd = LibcFiles.openat2(parent, split.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NO_LINKS);
-            } catch (LibcFiles.ErrnoException e) {
-                if (e.errno() == LibcFiles.ENOENT) {
+                fd = Libc.openat2(parent, split.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NO_LINKS);
+            } catch (Libc.ErrnoException e) {
+                if (e.errno() == Libc.ENOENT) {
                     return false;
                 }
                 throw e;
@@ -149,18 +150,18 @@ final class ContainerRoot implements AutoCloseable {
                     return false;
                 }
             } finally {
-                LibcFiles.close(fd);
+                Libc.close(fd);
             }
-            LibcFiles.unlinkat(parent, split.name());
+            Libc.unlinkat(parent, split.name());
             return true;
         } finally {
-            LibcFiles.close(parent);
+            Libc.close(parent);
         }
     }
 
     @Override
     public void close() {
-        LibcFiles.close(rootFd);
+        Libc.close(rootFd);
     }
 
     @Override
@@ -170,7 +171,7 @@ final class ContainerRoot implements AutoCloseable {
 
     private static void unlinkQuietly(int parent, String name) {
         try {
-            LibcFiles.unlinkat(parent, name);
+            Libc.unlinkat(parent, name);
         } catch (IOException e) {
             // the half-written file stays; it is not armed, so it only costs its bytes
         }

@@ -1,5 +1,6 @@
 package dev.beesting.agent.tokens;
 
+import dev.beesting.agent.sys.Libc;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +17,6 @@ record LiveFile(int fd, long ino) implements AutoCloseable {
 
     @Override
     public void close() {
-        LibcFiles.close(fd);
+        Libc.close(fd);
     }
 }

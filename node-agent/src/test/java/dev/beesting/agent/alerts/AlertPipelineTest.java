@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.beesting.agent.detect.AccessEvent;
 import dev.beesting.agent.detect.ProcessInfo;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,14 @@ class AlertPipelineTest {
     private static final KubeContext KUBE =
             new KubeContext("node-1", "cms", "cms-1", "uid-1", "web", "c0ffee", "busybox");
     private static final Map<Long, TokenRef> TOKENS = Map.of(
-            1L, new TokenRef("/root/.aws/credentials", "fake-aws", "high", "Alert", List.of("/usr/bin/backup"), KUBE));
+            1L,
+            new TokenRef(
+                    "/root/.aws/credentials",
+                    "fake-aws",
+                    Severity.HIGH,
+                    PolicyAction.ALERT,
+                    List.of("/usr/bin/backup"),
+                    KUBE));
 
     private final List<Alert> seen = new CopyOnWriteArrayList<>();
 

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +28,7 @@ class WebhookSinkIT {
     private static final KubeContext KUBE =
             new KubeContext("worker-1", "cms", "cms-1", "uid-1", "web", "c0ffee", "busybox");
     private static final TokenRef TOKEN =
-            new TokenRef("/root/.aws/credentials", "fake-aws", "high", "Alert", List.of(), KUBE);
+            new TokenRef("/root/.aws/credentials", "fake-aws", Severity.HIGH, PolicyAction.ALERT, List.of(), KUBE);
 
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();

@@ -10,6 +10,8 @@ import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.RateLimit;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -180,6 +182,6 @@ public final class DetectBench {
     }
 
     private static TokenRef ref(Path token) {
-        return new TokenRef(token.toString(), "bench", "high", "Alert", List.of(), null);
+        return new TokenRef(token.toString(), "bench", Severity.HIGH, PolicyAction.ALERT, List.of(), null);
     }
 }

@@ -3,6 +3,8 @@ package dev.beesting.agent.kube;
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.KubeContext;
 import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,7 +19,8 @@ final class Alerts {
             "cms",
             "c0ffee",
             "docker.io/library/simplecms:1");
-    static final TokenRef TOKEN = new TokenRef(PATH, "fake-aws-credentials", "high", "Alert", List.of(), KUBE);
+    static final TokenRef TOKEN =
+            new TokenRef(PATH, "fake-aws-credentials", Severity.HIGH, PolicyAction.ALERT, List.of(), KUBE);
 
     private Alerts() {}
 
@@ -32,6 +35,6 @@ final class Alerts {
 
     static TokenRef tokenInPod(String pod, String podUid) {
         KubeContext kube = new KubeContext("worker-1", "cms", pod, podUid, "cms", "c0ffee", "busybox");
-        return new TokenRef(PATH, "fake-aws-credentials", "high", "Alert", List.of(), kube);
+        return new TokenRef(PATH, "fake-aws-credentials", Severity.HIGH, PolicyAction.ALERT, List.of(), kube);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class AgentMetricsIT {
     private static final TokenRef TOKEN =
-            new TokenRef("/root/.aws/credentials", "fake-aws", "high", "Alert", List.of(), null);
+            new TokenRef("/root/.aws/credentials", "fake-aws", Severity.HIGH, PolicyAction.ALERT, List.of(), null);
 
     private static Alert alert(String tier) {
         return new Alert(Instant.now(), TOKEN, 1, 1, 0, 0, "cat", "/bin/cat", "cat", tier, 1, false);

@@ -1,4 +1,4 @@
-package dev.beesting.agent.tokens;
+package dev.beesting.agent.sys;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -9,38 +9,37 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls that plant files inside a container's root: {@code openat2} (a raw syscall, glibc 2.36 has no
- * wrapper), {@code openat}, {@code write}, {@code fchmod}, {@code unlinkat} and {@code close}. Failures are
- * {@link IOException}s whose message names the errno, so logs and callers can tell EROFS from ELOOP.
+ * The libc calls of the agent: those that plant files inside a container's root ({@code openat2}, a raw syscall as
+ * glibc 2.36 has no wrapper, {@code openat}, {@code write}, {@code fchmod}, {@code unlinkat}), and the thread id and
+ * plain {@code open} the detectors learn keys with. Failures are {@link IOException}s whose message names the errno,
+ * so logs and callers can tell EROFS from ELOOP.
  */
-final class LibcFiles {
-    static final int O_RDONLY = 0;
-    static final int O_WRONLY = 0x1;
-    static final int O_CREAT = 0x40;
-    static final int O_EXCL = 0x80;
-    static final int O_DIRECTORY = 0x10000;
-    static final int O_NOFOLLOW = 0x20000;
-    static final int O_CLOEXEC = 0x80000;
-    static final int O_PATH = 0x200000;
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 0x1;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_DIRECTORY = 0x10000;
+    public static final int O_NOFOLLOW = 0x20000;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_PATH = 0x200000;
 
-    static final long RESOLVE_NO_MAGICLINKS = 0x02;
-    static final long RESOLVE_NO_SYMLINKS = 0x04;
-    static final long RESOLVE_IN_ROOT = 0x10;
+    public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    public static final long RESOLVE_NO_SYMLINKS = 0x04;
+    public static final long RESOLVE_IN_ROOT = 0x10;
 
-    static final int ENOENT = 2;
-    static final int EAGAIN = 11;
-    static final int EEXIST = 17;
+    public static final int ENOENT = 2;
+    public static final int EAGAIN = 11;
+    public static final int EEXIST = 17;
 
     /** x86_64 number of openat2(2). */
     private static final long SYS_OPENAT2 = 437;
 
-    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker LINKER = NativeCalls.LINKER;
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     /** struct open_how: flags, mode, resolve, all u64. */
     private static final MemoryLayout OPEN_HOW = MemoryLayout.structLayout(
@@ -81,34 +80,37 @@ final class LibcFiles {
             Linker.Option.captureCallState("errno"));
     private static final MethodHandle CLOSE =
             LINKER.downcallHandle(symbol("close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle GETTID =
+            LINKER.downcallHandle(symbol("gettid"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(
+            symbol("open"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
 
-    private LibcFiles() {}
+    private Libc() {}
 
     private static MemorySegment symbol(String name) {
-        if (!LibcFiles.class.getModule().isNativeAccessEnabled()) {
-            throw new IllegalStateException(
-                    "native access is disabled: run java with --enable-native-access=ALL-UNNAMED");
-        }
+        NativeCalls.requireNativeAccess();
         return LIBC.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
     }
 
     /** An errno from a failed call, with its name in the message. */
-    static final class ErrnoException extends IOException {
+    public static final class ErrnoException extends IOException {
         private final int errno;
 
         ErrnoException(String call, String path, int errno) {
-            super(call + " " + path + ": " + name(errno));
+            super(call + " " + path + ": " + Errno.name(errno));
             this.errno = errno;
         }
 
-        int errno() {
+        public int errno() {
             return errno;
         }
     }
 
-    static int openat2(int dirfd, String path, int flags, int mode, long resolve) throws IOException {
+    public static int openat2(int dirfd, String path, int flags, int mode, long resolve) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
             MemorySegment how = arena.allocate(OPEN_HOW);
             how.set(ValueLayout.JAVA_LONG, 0, flags & 0xffffffffL);
             how.set(ValueLayout.JAVA_LONG, 8, mode);
@@ -116,7 +118,7 @@ final class LibcFiles {
             long fd = (long) SYSCALL_OPENAT2.invokeExact(
                     capture, SYS_OPENAT2, dirfd, arena.allocateFrom(path), how, OPEN_HOW.byteSize());
             if (fd < 0) {
-                throw new ErrnoException("openat2", path, errno(capture));
+                throw new ErrnoException("openat2", path, NativeCalls.errno(capture));
             }
             return (int) fd;
         } catch (IOException e) {
@@ -126,12 +128,12 @@ final class LibcFiles {
         }
     }
 
-    static int openat(int dirfd, String path, int flags) throws IOException {
+    public static int openat(int dirfd, String path, int flags) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
             int fd = (int) OPENAT.invokeExact(capture, dirfd, arena.allocateFrom(path), flags);
             if (fd < 0) {
-                throw new ErrnoException("openat", path, errno(capture));
+                throw new ErrnoException("openat", path, NativeCalls.errno(capture));
             }
             return fd;
         } catch (IOException e) {
@@ -142,16 +144,16 @@ final class LibcFiles {
     }
 
     /** Writes all of {@code bytes}, looping over short writes. */
-    static void writeFully(int fd, byte[] bytes) throws IOException {
+    public static void writeFully(int fd, byte[] bytes) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
             MemorySegment buffer = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
             long done = 0;
             while (done < bytes.length) {
                 long n = (long) WRITE.invokeExact(capture, fd, buffer.asSlice(done), bytes.length - done);
                 if (n < 0) {
-                    int errno = errno(capture);
+                    int errno = NativeCalls.errno(capture);
                     if (errno == 4) {
                         continue; // EINTR
                     }
@@ -166,11 +168,11 @@ final class LibcFiles {
         }
     }
 
-    static void fchmod(int fd, int mode) throws IOException {
+    public static void fchmod(int fd, int mode) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
             if ((int) FCHMOD.invokeExact(capture, fd, mode) < 0) {
-                throw new ErrnoException("fchmod", "fd " + fd, errno(capture));
+                throw new ErrnoException("fchmod", "fd " + fd, NativeCalls.errno(capture));
             }
         } catch (IOException e) {
             throw e;
@@ -179,11 +181,11 @@ final class LibcFiles {
         }
     }
 
-    static void unlinkat(int dirfd, String name) throws IOException {
+    public static void unlinkat(int dirfd, String name) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
             if ((int) UNLINKAT.invokeExact(capture, dirfd, arena.allocateFrom(name), 0) < 0) {
-                throw new ErrnoException("unlinkat", name, errno(capture));
+                throw new ErrnoException("unlinkat", name, NativeCalls.errno(capture));
             }
         } catch (IOException e) {
             throw e;
@@ -192,7 +194,7 @@ final class LibcFiles {
         }
     }
 
-    static void close(int fd) {
+    public static void close(int fd) {
         try {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
@@ -200,27 +202,27 @@ final class LibcFiles {
         }
     }
 
-    private static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
-    static String name(int errno) {
-        return switch (errno) {
-            case 1 -> "EPERM";
-            case 2 -> "ENOENT";
-            case 3 -> "ESRCH";
-            case 11 -> "EAGAIN";
-            case 13 -> "EACCES";
-            case 17 -> "EEXIST";
-            case 18 -> "EXDEV";
-            case 20 -> "ENOTDIR";
-            case 21 -> "EISDIR";
-            case 22 -> "EINVAL";
-            case 28 -> "ENOSPC";
-            case 30 -> "EROFS";
-            case 38 -> "ENOSYS";
-            case 40 -> "ELOOP";
-            default -> "errno " + errno;
-        };
+    /** open(2) on the calling OS thread, which is what the detectors' learn map keys on. */
+    public static int open(String path, int flags) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
+            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags);
+            if (fd < 0) {
+                throw new ErrnoException("open", path, NativeCalls.errno(capture));
+            }
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 }

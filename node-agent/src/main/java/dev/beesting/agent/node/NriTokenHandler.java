@@ -1,4 +1,4 @@
-package dev.beesting.agent.tokens;
+package dev.beesting.agent.node;
 
 import dev.beesting.agent.nri.Container;
 import dev.beesting.agent.nri.ContainerAdjustment;
@@ -8,6 +8,11 @@ import dev.beesting.agent.nri.NriHandler;
 import dev.beesting.agent.nri.Pod;
 import dev.beesting.agent.nri.RuntimeInfo;
 import dev.beesting.agent.nri.StateChange;
+import dev.beesting.agent.tokens.ContainerInfo;
+import dev.beesting.agent.tokens.PodInfo;
+import dev.beesting.agent.tokens.RunningContainer;
+import dev.beesting.agent.tokens.TokenMount;
+import dev.beesting.agent.tokens.TokenPlanter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the runtime's NRI calls with the token planter: mounts for new containers, cleanup for gone ones, and a
+ * The edge between the runtime and the token store: maps NRI's pods and containers into the agent's model once and
+ * answers the runtime's calls with the token planter: mounts for new containers, cleanup for gone ones, and a
  * live reconcile request whenever running containers may lack tokens (after Synchronize, when one starts).
  */
-public final class NriTokenHandler implements NriHandler {
+final class NriTokenHandler implements NriHandler {
     private static final Logger LOG = LoggerFactory.getLogger(NriTokenHandler.class);
     /** containerd and CRI-O put the image a container was created from into this annotation. */
     static final String IMAGE_ANNOTATION = "io.kubernetes.cri.image-name";
@@ -33,13 +39,13 @@ public final class NriTokenHandler implements NriHandler {
      * @param reconcileSoon asks for a live reconcile off the NRI thread (planting into many containers can take
      *     longer than the runtime waits for an answer)
      */
-    public NriTokenHandler(TokenPlanter planter, Runnable reconcileSoon) {
+    NriTokenHandler(TokenPlanter planter, Runnable reconcileSoon) {
         this.planter = planter;
         this.reconcileSoon = reconcileSoon;
     }
 
     /** The runtime of the current connection, or null before the first Configure. */
-    public RuntimeInfo runtime() {
+    RuntimeInfo runtime() {
         return runtime.get();
     }
 

@@ -1,4 +1,4 @@
-package dev.beesting.agent.detect;
+package dev.beesting.agent.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,12 +10,15 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
-/** Shared plumbing of the FFM binding classes: symbol lookup, errno capture and the native-access check. */
-final class NativeCalls {
-    static final Linker LINKER = Linker.nativeLinker();
+/**
+ * Shared plumbing of every FFM binding class (libc, libbpf, fanotify): symbol lookup, errno capture and the
+ * native-access check.
+ */
+public final class NativeCalls {
+    public static final Linker LINKER = Linker.nativeLinker();
 
     /** Layout of the call state that {@link Linker.Option#captureCallState} writes errno into. */
-    static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    public static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
 
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
@@ -23,14 +26,14 @@ final class NativeCalls {
     private NativeCalls() {}
 
     /** Fails with one clear message instead of a JVM warning or an obscure error deep inside a call. */
-    static void requireNativeAccess() {
+    public static void requireNativeAccess() {
         if (!NativeCalls.class.getModule().isNativeAccessEnabled()) {
             throw new IllegalStateException(
                     "native access is disabled: run java with --enable-native-access=ALL-UNNAMED (needed for libbpf and fanotify)");
         }
     }
 
-    static SymbolLookup library(String soname) {
+    public static SymbolLookup library(String soname) {
         requireNativeAccess();
         try {
             return SymbolLookup.libraryLookup(soname, Arena.global());
@@ -39,7 +42,7 @@ final class NativeCalls {
         }
     }
 
-    static MethodHandle function(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+    public static MethodHandle function(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
         requireNativeAccess();
         MemorySegment symbol =
                 lookup.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
@@ -47,20 +50,20 @@ final class NativeCalls {
     }
 
     /** A downcall whose first argument is the capture segment that receives errno. */
-    static MethodHandle functionWithErrno(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+    public static MethodHandle functionWithErrno(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
         requireNativeAccess();
         MemorySegment symbol =
                 lookup.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
         return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);
     }
 
-    static MemorySegment allocateCapture(Arena arena) {
+    public static MemorySegment allocateCapture(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
     }
 
-    static int errno(MemorySegment capture) {
+    public static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
     }
 
-    static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
+    public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
 }

@@ -1,0 +1,75 @@
+package dev.beesting.agent.tokens;
+
+import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.tokens.ContainerRecord.Entry;
+import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.CompiledToken;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plants tokens into a running container's own filesystem (NRI can add mounts only at creation), through its root
+ * as its first process sees it, and arms, re-arms and deletes them there.
+ */
+final class LivePlanting {
+    private static final Logger LOG = LoggerFactory.getLogger(LivePlanting.class);
+
+    private final Detector detector;
+
+    LivePlanting(Detector detector) {
+        this.detector = detector;
+    }
+
+    /** A live token and the inode of its file, recorded to recognise the file later. */
+    record Planted(PlantedToken token, long ino) {}
+
+    /** Creates the token's file in the container and arms it; a file that cannot be armed is deleted again. */
+    Planted plant(RunningContainer container, WantedToken want, String content) throws IOException {
+        CompiledToken token = want.token();
+        try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id());
+                LiveFile file = root.create(token.path(), content, token.modeBits())) {
+            long id;
+            try {
+                id = detector.arm(file.reopenPath(), PolicyMatcher.action(want.policy()));
+            } catch (IOException | RuntimeException e) {
+                root.delete(token.path(), file.ino());
+                throw e;
+            }
+            return new Planted(
+                    new PlantedToken(
+                            id,
+                            hostView(container, token.path()),
+                            token.path(),
+                            container.pod(),
+                            container.container(),
+                            want.policy()),
+                    file.ino());
+        }
+    }
+
+    /** Arms a live token planted before the agent restarted, if the container still holds that very file. */
+    PlantedToken rearm(RunningContainer container, Entry entry, PodInfo pod, ContainerInfo info, CompiledPolicy policy)
+            throws IOException {
+        try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id());
+                LiveFile file = root.open(entry.path(), entry.ino())) {
+            long id = detector.arm(file.reopenPath(), PolicyMatcher.action(policy));
+            return new PlantedToken(id, hostView(container, entry.path()), entry.path(), pod, info, policy);
+        }
+    }
+
+    /** Deletes a live token's file, unless the container put another file in its place. */
+    void delete(RunningContainer container, Entry entry) throws IOException {
+        try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id())) {
+            boolean deleted = root.delete(entry.path(), entry.ino());
+            LOG.info("live token deleted container={} path={} found={}", container.id(), entry.path(), deleted);
+        }
+    }
+
+    /** Where the host sees the file while the container runs; for logs and alerts only, never opened by path. */
+    private static Path hostView(RunningContainer container, String path) {
+        return Path.of("/proc", Integer.toString(container.pid()), "root", path.substring(1));
+    }
+}

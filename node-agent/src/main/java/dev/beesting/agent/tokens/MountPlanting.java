@@ -1,0 +1,69 @@
+package dev.beesting.agent.tokens;
+
+import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.tokens.ContainerRecord.Entry;
+import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plants tokens as host files under the state dir, which the runtime bind-mounts read-only into a container it
+ * creates. The mount stays for the container's life, so a token no policy wants is emptied and refilled in place.
+ */
+final class MountPlanting {
+    private static final Logger LOG = LoggerFactory.getLogger(MountPlanting.class);
+
+    private final TokenFiles files;
+    private final Detector detector;
+
+    MountPlanting(Path stateDir, Detector detector) {
+        this.files = new TokenFiles(stateDir);
+        this.detector = detector;
+    }
+
+    /** Writes token number {@code index} of a container being created and arms it. */
+    PlantedToken plant(PodInfo pod, ContainerInfo container, int index, WantedToken wanted, String content)
+            throws IOException {
+        Path file = files.write(container.id(), index, content, wanted.token().modeBits());
+        long id = detector.arm(file, PolicyMatcher.action(wanted.policy()));
+        return new PlantedToken(id, file, wanted.token().path(), pod, container, wanted.policy());
+    }
+
+    /** Arms a mounted token again after an agent restart. */
+    PlantedToken rearm(String containerId, Entry entry, PodInfo pod, ContainerInfo container, CompiledPolicy policy)
+            throws IOException {
+        Path file = files.file(containerId, entry.index());
+        return new PlantedToken(
+                detector.arm(file, PolicyMatcher.action(policy)), file, entry.path(), pod, container, policy);
+    }
+
+    /** Gives an emptied mounted token content again, for a policy that selects its container once more. */
+    PlantedToken refill(RunningContainer container, Entry entry, WantedToken want, String content) throws IOException {
+        Path file = files.file(container.id(), entry.index());
+        files.refill(file, content, want.token().modeBits());
+        long id = detector.arm(file, PolicyMatcher.action(want.policy()));
+        return new PlantedToken(id, file, entry.path(), container.pod(), container.container(), want.policy());
+    }
+
+    /** Empties a mounted token no policy wants; its caller has disarmed it. */
+    void empty(RunningContainer container, Entry entry) throws IOException {
+        files.truncate(files.file(container.id(), entry.index()));
+        LOG.info(
+                "mounted token emptied, the mount goes when the container restarts container={} path={}",
+                container.id(),
+                entry.path());
+    }
+
+    void deleteContainer(String containerId) throws IOException {
+        files.deleteContainer(containerId);
+    }
+
+    /** Containers with a token folder under the state dir. */
+    List<String> containersOnDisk() throws IOException {
+        return files.containersOnDisk();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.beesting.agent.tokens;
+
+import dev.beesting.agent.detect.AccessAction;
+import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.CompiledToken;
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.LabelSelectors;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Which policies of the current node config select a pod, and which tokens follow from them. */
+final class PolicyMatcher {
+    private final Supplier<NodeConfig> config;
+
+    PolicyMatcher(Supplier<NodeConfig> config) {
+        this.config = config;
+    }
+
+    /** The policies of the current config that select this pod. */
+    List<CompiledPolicy> matching(PodInfo pod) {
+        return config.get().policies().stream()
+                .filter(p -> p.namespaces().contains(pod.namespace()))
+                .filter(p -> LabelSelectors.matches(p.podSelector(), pod.labels()))
+                .toList();
+    }
+
+    /** The tokens a pod should have, by path; when two policies name the same path the first one wins. */
+    Map<String, WantedToken> wanted(PodInfo pod) {
+        Map<String, WantedToken> wanted = new LinkedHashMap<>();
+        for (CompiledPolicy policy : matching(pod)) {
+            for (CompiledToken token : policy.tokens()) {
+                wanted.putIfAbsent(token.path(), new WantedToken(policy, token));
+            }
+        }
+        return wanted;
+    }
+
+    /** The policies of the current config by name. */
+    Map<String, CompiledPolicy> byName() {
+        Map<String, CompiledPolicy> policies = new HashMap<>();
+        config.get().policies().forEach(p -> policies.put(p.name(), p));
+        return policies;
+    }
+
+    /** A token of a policy that selects the container. */
+    record WantedToken(CompiledPolicy policy, CompiledToken token) {}
+
+    static AccessAction action(CompiledPolicy policy) {
+        return policy.action() == PolicyAction.BLOCK ? AccessAction.BLOCK : AccessAction.ALERT;
+    }
+
+    /** A policy that left the config while its container still runs keeps alerting under its name until reconciled. */
+    static CompiledPolicy orphanPolicy(String name) {
+        return new CompiledPolicy(name, null, 0, List.of(), null, List.of(), null, null, List.of());
+    }
+}
