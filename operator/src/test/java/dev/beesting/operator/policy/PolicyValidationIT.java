@@ -83,7 +83,8 @@ class PolicyValidationIT {
         assertThat(events.getFirst().getReason()).isEqualTo(PolicyConditions.SECRET_REFERENCE_UNRESOLVED);
         assertThat(events.getFirst().getMessage()).contains("has no key \"config\"");
         if (!schemaChecked) {
-            await().atMost(OperatorHarness.PATIENCE).until(() -> !warnings("relative").isEmpty());
+            await().atMost(OperatorHarness.PATIENCE)
+                    .until(() -> !warnings("relative").isEmpty());
         }
     }
 
