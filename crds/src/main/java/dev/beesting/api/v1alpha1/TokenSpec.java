@@ -11,17 +11,29 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** One bait file planted into every matching container. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TokenSpec {
-    /** Absolute path of the file inside the container; not under /proc, /sys or /dev, no '..' segment. */
+    /**
+     * Absolute, normalized path of the file inside the container; not under /proc, /sys, /dev or the service-account
+     * token mount.
+     */
     @Required
     @Size(max = 4096)
     @ValidationRule(value = "self.startsWith('/')", message = PolicyRules.PATH_ABSOLUTE)
     @ValidationRule(value = "!self.endsWith('/')", message = PolicyRules.PATH_NOT_DIRECTORY)
     @ValidationRule(value = "!self.split('/').exists(s, s == '..')", message = PolicyRules.PATH_NO_DOTDOT)
+    // a check on the text must see the path the runtime resolves: //proc/x is /proc/x, /./dev/null is /dev/null
+    @ValidationRule(
+            value = "!self.contains('//') && !self.split('/').exists(s, s == '.')",
+            message = PolicyRules.PATH_NORMALIZED)
+    @ValidationRule(
+            value = "!['/var/run/secrets/kubernetes.io', '/run/secrets/kubernetes.io']"
+                    + ".exists(p, self == p || self.startsWith(p + '/'))",
+            message = PolicyRules.PATH_NOT_SERVICE_ACCOUNT)
     @ValidationRule(
             value = "!['/proc', '/sys', '/dev'].exists(p, self == p || self.startsWith(p + '/'))",
             message = PolicyRules.PATH_NOT_KERNEL)
     @JsonPropertyDescription(
-            "Absolute path of the file inside the container; not under /proc, /sys or /dev, no '..' segment.")
+            "Absolute, normalized path of the file inside the container (no '.', '..' or empty segment); not under"
+                    + " /proc, /sys, /dev or the service-account token mount /var/run/secrets/kubernetes.io.")
     public String path;
 
     /** What the file contains. */

@@ -92,8 +92,14 @@ public final class HoneytokenPolicyValidator {
         if (List.of(path.split("/", -1)).contains("..")) {
             errors.add(new FieldError(field, PATH_NO_DOTDOT));
         }
-        if (FORBIDDEN_ROOTS.stream().anyMatch(root -> path.equals(root) || path.startsWith(root + "/"))) {
+        if (path.contains("//") || List.of(path.split("/", -1)).contains(".")) {
+            errors.add(new FieldError(field, PATH_NORMALIZED));
+        }
+        if (under(path, FORBIDDEN_ROOTS)) {
             errors.add(new FieldError(field, PATH_NOT_KERNEL));
+        }
+        if (under(path, SERVICE_ACCOUNT_ROOTS)) {
+            errors.add(new FieldError(field, PATH_NOT_SERVICE_ACCOUNT));
         }
     }
 
@@ -200,6 +206,10 @@ public final class HoneytokenPolicyValidator {
 
     private static FieldError tooMany(String field, int max) {
         return new FieldError(field, "must have at most " + max + " items");
+    }
+
+    private static boolean under(String path, List<String> roots) {
+        return roots.stream().anyMatch(root -> path.equals(root) || path.startsWith(root + "/"));
     }
 
     private static FieldError tooLong(String field, int max) {

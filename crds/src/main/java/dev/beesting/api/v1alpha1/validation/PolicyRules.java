@@ -15,6 +15,9 @@ public final class PolicyRules {
     public static final int MAX_IGNORED_PROCESSES = 32;
     public static final int MAX_LABEL_VALUE_LENGTH = 63;
     public static final List<String> FORBIDDEN_ROOTS = List.of("/proc", "/sys", "/dev");
+    /** Where the kubelet mounts a pod's service-account token; a token there would break the pod's API access. */
+    public static final List<String> SERVICE_ACCOUNT_ROOTS =
+            List.of("/var/run/secrets/kubernetes.io", "/run/secrets/kubernetes.io");
 
     public static final String AT_LEAST_ONE_TOKEN = "at least one token is required";
     public static final String PATHS_UNIQUE = "paths must be unique";
@@ -22,6 +25,9 @@ public final class PolicyRules {
     public static final String PATH_NOT_DIRECTORY = "must name a file, not end with '/'";
     public static final String PATH_NO_DOTDOT = "must not contain a '..' segment";
     public static final String PATH_NOT_KERNEL = "must not be under /proc, /sys or /dev";
+    public static final String PATH_NORMALIZED = "must be normalized: no '.' segment and no '//'";
+    public static final String PATH_NOT_SERVICE_ACCOUNT =
+            "must not be under the service-account token mount /var/run/secrets/kubernetes.io";
     public static final String EXACTLY_ONE_CONTENT = "exactly one of value, template or secretKeyRef must be set";
     public static final String MODE_OCTAL = "must be an octal string between 0400 and 0777";
     public static final String SECRET_NAME = "must be a valid Secret name";
