@@ -7,9 +7,16 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** A key of a Secret in the operator's namespace whose value becomes a token's content. */
+/**
+ * A key of a Secret in the operator's namespace whose value becomes a token's content. Only Secrets labelled {@value
+ * #TOKEN_SOURCE_LABEL}{@code =true} can be used, so a policy cannot copy the operator namespace's other Secrets into
+ * pods.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyRef {
+    /** The label a Secret must carry, with the value {@code "true"}, to be usable as token content. */
+    public static final String TOKEN_SOURCE_LABEL = "beesting.dev/token-source";
+
     /** Name of the Secret, in the operator's namespace. */
     @Required
     @Size(max = 253)
@@ -17,7 +24,8 @@ public class SecretKeyRef {
             value =
                     "self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$') && size(self) <= 253",
             message = PolicyRules.SECRET_NAME)
-    @JsonPropertyDescription("Name of the Secret, in the operator's namespace.")
+    @JsonPropertyDescription("Name of the Secret, in the operator's namespace; it must carry the label"
+            + " beesting.dev/token-source=true.")
     public String name;
 
     /** Key within the Secret's data. */

@@ -4,6 +4,7 @@ import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -49,6 +50,9 @@ final class ClusterView {
                 .secrets()
                 // the node config is the output; referencing it would feed the config into itself
                 .filter(s -> !NodeConfig.SECRET_NAME.equals(s.getMetadata().getName()))
+                // only Secrets an administrator marked as token sources may be copied into pods
+                .filter(s -> s.getMetadata().getLabels() != null
+                        && "true".equals(s.getMetadata().getLabels().get(SecretKeyRef.TOKEN_SOURCE_LABEL)))
                 .forEach(s -> secrets.put(s.getMetadata().getName(), decodedData(s)));
         return new PolicyInputs(
                 operatorNamespace, live, labels, secrets, nodeConfig.stored().flatMap(NodeConfigSecret::read));

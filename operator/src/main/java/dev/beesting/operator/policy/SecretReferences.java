@@ -14,6 +14,12 @@ import java.util.TreeSet;
 final class SecretReferences {
     private SecretReferences() {}
 
+    static String unavailable(String namespace, SecretKeyRef ref) {
+        return "key \"" + ref.key + "\" of Secret " + namespace + "/" + ref.name + " is not available as token content"
+                + " (the Secret must exist, hold the key and carry the label " + SecretKeyRef.TOKEN_SOURCE_LABEL
+                + "=true)";
+    }
+
     /** Names of the Secrets a spec references, for event mapping. */
     static Set<String> names(HoneytokenPolicySpec spec) {
         Set<String> names = new TreeSet<>();
@@ -28,7 +34,13 @@ final class SecretReferences {
         return names;
     }
 
-    /** One error per token whose Secret or key is missing. Call only on a spec the validator accepted. */
+    /**
+     * One error per token whose Secret or key is missing or not labelled as a token source. One message for all three,
+     * so that a policy's status (readable by anyone who can read policies) does not tell which Secrets or keys exist.
+     * Call only on a spec the validator accepted.
+     *
+     * @param secrets the data of the token-source Secrets only
+     */
     static List<FieldError> unresolved(
             HoneytokenPolicySpec spec, String namespace, Map<String, Map<String, String>> secrets) {
         List<FieldError> errors = new ArrayList<>();
@@ -39,11 +51,8 @@ final class SecretReferences {
             }
             String field = "spec.tokens[" + i + "].content.secretKeyRef";
             Map<String, String> data = secrets.get(ref.name);
-            if (data == null) {
-                errors.add(new FieldError(field, "Secret " + namespace + "/" + ref.name + " not found"));
-            } else if (!data.containsKey(ref.key)) {
-                errors.add(new FieldError(
-                        field, "Secret " + namespace + "/" + ref.name + " has no key \"" + ref.key + "\""));
+            if (data == null || !data.containsKey(ref.key)) {
+                errors.add(new FieldError(field, unavailable(namespace, ref)));
             }
         }
         return errors;

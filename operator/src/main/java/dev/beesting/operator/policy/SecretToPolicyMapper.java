@@ -2,6 +2,7 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -29,13 +30,19 @@ final class SecretToPolicyMapper implements SecondaryToPrimaryMapper<Secret> {
         return List.copyOf(SecretReferences.names(policy.getSpec()));
     }
 
-    /** Only data or node-config generation changes matter; metadata churn does not. */
+    /** Only data, the token-source label or node-config generation changes matter; other metadata churn does not. */
     static boolean relevantUpdate(Secret newSecret, Secret oldSecret) {
         return !Objects.equals(newSecret.getData(), oldSecret.getData())
+                || !Objects.equals(tokenSource(newSecret), tokenSource(oldSecret))
                 || !Objects.equals(newSecret.getStringData(), oldSecret.getStringData())
                 || !Objects.equals(
                         newSecret.getMetadata().getAnnotations(),
                         oldSecret.getMetadata().getAnnotations());
+    }
+
+    private static String tokenSource(Secret secret) {
+        var labels = secret.getMetadata().getLabels();
+        return labels == null ? null : labels.get(SecretKeyRef.TOKEN_SOURCE_LABEL);
     }
 
     @Override

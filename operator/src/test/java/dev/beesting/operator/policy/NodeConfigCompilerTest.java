@@ -70,7 +70,9 @@ class NodeConfigCompilerTest {
         assertThat(result.outcome("unresolved"))
                 .isEqualTo(new PolicyOutcome.Rejected(
                         PolicyConditions.SECRET_REFERENCE_UNRESOLVED,
-                        "spec.tokens[1].content.secretKeyRef: Secret beesting-system/kubeconfig not found"));
+                        "spec.tokens[1].content.secretKeyRef: key \"config\" of Secret beesting-system/kubeconfig is not"
+                                + " available as token content (the Secret must exist, hold the key and carry the"
+                                + " label beesting.dev/token-source=true)"));
     }
 
     @Test

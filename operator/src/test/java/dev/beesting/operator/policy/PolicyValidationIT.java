@@ -64,8 +64,9 @@ class PolicyValidationIT {
         assertThat(broken.getStatus()).isEqualTo("False");
         assertThat(broken.getReason()).isEqualTo(PolicyConditions.SECRET_REFERENCE_UNRESOLVED);
         assertThat(broken.getMessage())
-                .isEqualTo("spec.tokens[1].content.secretKeyRef: Secret beesting-system/canary-kubeconfig has no key"
-                        + " \"config\"");
+                .isEqualTo("spec.tokens[1].content.secretKeyRef: key \"config\" of Secret"
+                        + " beesting-system/canary-kubeconfig is not available as token content (the Secret must exist,"
+                        + " hold the key and carry the label beesting.dev/token-source=true)");
         if (!schemaChecked) {
             Condition relative = accepted(cluster.awaitPolicy("relative", p -> accepted(p) != null));
             assertThat(relative.getReason()).isEqualTo(PolicyConditions.INVALID_SPEC);
@@ -81,7 +82,7 @@ class PolicyValidationIT {
         List<Event> events =
                 await().atMost(OperatorHarness.PATIENCE).until(() -> warnings("broken"), list -> !list.isEmpty());
         assertThat(events.getFirst().getReason()).isEqualTo(PolicyConditions.SECRET_REFERENCE_UNRESOLVED);
-        assertThat(events.getFirst().getMessage()).contains("has no key \"config\"");
+        assertThat(events.getFirst().getMessage()).contains("is not available as token content");
         if (!schemaChecked) {
             await().atMost(OperatorHarness.PATIENCE)
                     .until(() -> !warnings("relative").isEmpty());
@@ -89,11 +90,31 @@ class PolicyValidationIT {
     }
 
     @Test
+    void aSecretWithoutTheTokenSourceLabelIsRefusedLikeAMissingOne() {
+        // any Secret of the operator namespace (the operator's own, a webhook credential) must not be copyable into
+        // pods
+        cluster.secret("webhook-credentials", Map.of("config", "s3cr3t"), Map.of());
+        cluster.policy(TestPolicies.KUBECONFIG_POLICY.replace("canary-kubeconfig", "webhook-credentials"));
+        Condition unlabelled = accepted(cluster.awaitPolicy("fake-kubeconfig", p -> accepted(p) != null));
+        assertThat(unlabelled.getReason()).isEqualTo(PolicyConditions.SECRET_REFERENCE_UNRESOLVED);
+        assertThat(unlabelled.getMessage())
+                .isEqualTo("spec.tokens[0].content.secretKeyRef: key \"config\" of Secret"
+                        + " beesting-system/webhook-credentials is not available as token content (the Secret must"
+                        + " exist, hold the key and carry the label beesting.dev/token-source=true)");
+
+        // labelling it is the administrator's explicit opt-in
+        cluster.secret("webhook-credentials", Map.of("config", "s3cr3t"));
+        cluster.awaitPolicy("fake-kubeconfig", p -> "True".equals(accepted(p).getStatus()));
+    }
+
+    @Test
     void addingTheMissingSecretKeyAcceptsThePolicy() {
         cluster.policy(TestPolicies.KUBECONFIG_POLICY);
         Condition missing = accepted(cluster.awaitPolicy("fake-kubeconfig", p -> accepted(p) != null));
         assertThat(missing.getMessage())
-                .isEqualTo("spec.tokens[0].content.secretKeyRef: Secret beesting-system/canary-kubeconfig not found");
+                .isEqualTo("spec.tokens[0].content.secretKeyRef: key \"config\" of Secret"
+                        + " beesting-system/canary-kubeconfig is not available as token content (the Secret must exist,"
+                        + " hold the key and carry the label beesting.dev/token-source=true)");
 
         cluster.secret("canary-kubeconfig", Map.of("config", "kind: Config"));
         cluster.awaitPolicy("fake-kubeconfig", p -> "True".equals(accepted(p).getStatus()));

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.api.v1alpha1.SecretKeyRef;
 import dev.beesting.operator.BeestingOperator;
 import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.policy.NodeConfigSecret;
@@ -121,11 +122,17 @@ public final class OperatorHarness implements AutoCloseable {
         });
     }
 
+    /** A Secret of the operator namespace that policies may use as token content (labelled as a token source). */
     public Secret secret(String name, Map<String, String> data) {
+        return secret(name, data, Map.of(SecretKeyRef.TOKEN_SOURCE_LABEL, "true"));
+    }
+
+    public Secret secret(String name, Map<String, String> data, Map<String, String> labels) {
         return client().resource(new SecretBuilder()
                         .withNewMetadata()
                         .withName(name)
                         .withNamespace(NAMESPACE)
+                        .withLabels(labels)
                         .endMetadata()
                         .withData(encode(data))
                         .build())
