@@ -1,6 +1,8 @@
 package dev.beesting.e2e;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -19,12 +21,21 @@ final class ServiceAccounts {
     static final String NAMESPACE = "beesting-system";
     static final String OPERATOR = "beesting-operator";
     static final String AGENT = "beesting-agent";
-    private static final Set<String> RBAC_KINDS =
-            Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+    private static final Set<String> RBAC_KINDS = Set.of(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
 
     private ServiceAccounts() {}
 
-    /** Creates (or updates) the ServiceAccounts, roles and bindings that {@code config/default} installs. */
+    /**
+     * Creates (or updates) the ServiceAccounts, roles, bindings and admission policies that {@code config/default}
+     * installs (the admission policies take effect a moment later).
+     */
     static void installRbac(KubernetesClient admin) {
         List<HasMetadata> deployment;
         try {
@@ -53,8 +64,51 @@ final class ServiceAccounts {
         return request.getStatus().getToken();
     }
 
+    /**
+     * A token of the agent's ServiceAccount bound to a pod of the DaemonSet on {@code node}, as the kubelet mounts it:
+     * the API server then names that node in the request's user info, which the alert admission policy checks.
+     */
+    static String nodeBoundToken(KubernetesClient admin, String node) {
+        Pod pod = admin.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(AGENT + "-" + node)
+                        .withNamespace(NAMESPACE)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeName(node)
+                        .withServiceAccountName(AGENT)
+                        .addNewContainer()
+                        .withName("agent")
+                        .withImage("beesting/node-agent:test")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .createOr(existing -> existing.update());
+        return admin.serviceAccounts()
+                .inNamespace(NAMESPACE)
+                .withName(AGENT)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(3600L)
+                        .withNewBoundObjectRef()
+                        .withApiVersion("v1")
+                        .withKind("Pod")
+                        .withName(pod.getMetadata().getName())
+                        .withUid(pod.getMetadata().getUid())
+                        .endBoundObjectRef()
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
+    }
+
     /** A client holding a token of the ServiceAccount and no client certificate. */
     static KubernetesClient client(KubernetesClient admin, String name) {
+        return clientWithToken(admin, token(admin, name));
+    }
+
+    /** A client holding {@code token} and no client certificate. */
+    static KubernetesClient clientWithToken(KubernetesClient admin, String token) {
         Config config = new ConfigBuilder(admin.getConfiguration())
                 .withClientCertData(null)
                 .withClientCertFile(null)
@@ -62,7 +116,7 @@ final class ServiceAccounts {
                 .withClientKeyFile(null)
                 .withUsername(null)
                 .withPassword(null)
-                .withOauthToken(token(admin, name))
+                .withOauthToken(token)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }

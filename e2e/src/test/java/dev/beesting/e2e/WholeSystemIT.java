@@ -70,8 +70,12 @@ class WholeSystemIT {
                     return operatorCalls.wrap(ServiceAccounts.client(admin, ServiceAccounts.OPERATOR));
                 }));
         KubernetesClient client = cluster.client();
-        KubernetesClient agentClient = closer.add(
-                agentCalls.wrap(real ? closer.add(ServiceAccounts.client(client, ServiceAccounts.AGENT)) : client));
+        KubernetesClient agentClient = closer.add(agentCalls.wrap(
+                real
+                        // as the kubelet mounts it: bound to the agent's pod on this node
+                        ? closer.add(ServiceAccounts.clientWithToken(
+                                client, ServiceAccounts.nodeBoundToken(client, "worker-1")))
+                        : client));
         cluster.namespace("cms", Map.of("beesting.dev/protect", "true"));
         cluster.namespace("shop", Map.of());
         Containerd containerd = closer.add(Containerd.start("2"));
