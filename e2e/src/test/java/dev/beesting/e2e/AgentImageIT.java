@@ -75,7 +75,7 @@ class AgentImageIT {
         PodSpecToCri kubelet = new PodSpecToCri(
                 daemonSetPod,
                 hostPath -> switch (hostPath) {
-                    case "/var/run/nri/nri.sock" -> containerd.nriSocket();
+                    case "/var/run/nri" -> containerd.nriSocket().getParent();
                     case "/sys/kernel/btf" -> Path.of(hostPath);
                     default -> directory(scratch.resolve("host" + hostPath));
                 },
@@ -172,7 +172,7 @@ class AgentImageIT {
         PodSpecToCri kubelet = new PodSpecToCri(
                 daemonSetPod,
                 hostPath -> switch (hostPath) {
-                    case "/var/run/nri/nri.sock" -> containerd.nriSocket();
+                    case "/var/run/nri" -> containerd.nriSocket().getParent();
                     default -> Path.of(hostPath);
                 },
                 scratch.resolve("empty-dirs"));

@@ -61,8 +61,11 @@ class DeploymentConfigIT {
         assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(security.getCapabilities().getAdd())
                 .containsExactlyInAnyOrder("BPF", "PERFMON", "SYS_ADMIN", "SYS_PTRACE", "DAC_OVERRIDE");
+        // the NRI socket's folder, never the socket file, which goes stale when containerd restarts
         assertThat(pod.getVolumes())
-                .anySatisfy(v -> assertThat(v.getHostPath().getType()).isEqualTo("Socket"));
+                .filteredOn(v -> v.getHostPath() != null)
+                .anySatisfy(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/var/run/nri"))
+                .noneSatisfy(v -> assertThat(v.getHostPath().getType()).isEqualTo("Socket"));
         assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
     }
 

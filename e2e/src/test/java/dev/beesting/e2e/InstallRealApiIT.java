@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,22 @@ class InstallRealApiIT {
                 .isEmpty();
         // a second apply changes nothing and conflicts with nothing (what Argo CD does on every sync)
         assertThat(kubectl("apply", "--server-side", "-k", "../config/default")).doesNotContain("conflict");
+    }
+
+    @Test
+    void theServerAcceptsEveryObjectOfTheHelmChart() throws Exception {
+        // as helm install does it: the chart's crds/ first, then the rendered templates into an existing namespace
+        kubectl("apply", "-f", "../charts/beesting/crds/");
+        kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/honeytokenpolicies.beesting.dev");
+        kubectl("create", "namespace", "beesting-system");
+        Path rendered = Files.writeString(
+                scratch.resolve("chart.yaml"), HelmChartIT.renderYaml(Map.of("defaultPolicy.namespaces[0]", "cms")));
+        String out = kubectl("apply", "--server-side", "--dry-run=server", "-f", rendered.toString());
+        assertThat(out)
+                .contains(
+                        "daemonset.apps/beesting-agent serverside-applied (server dry run)",
+                        "deployment.apps/beesting-operator serverside-applied (server dry run)",
+                        "honeytokenpolicy.beesting.dev/beesting-default serverside-applied (server dry run)");
     }
 
     private String kubectl(String... args) throws IOException, InterruptedException {

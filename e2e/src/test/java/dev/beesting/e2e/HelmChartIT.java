@@ -1,0 +1,124 @@
+package dev.beesting.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code charts/beesting} is linted by Helm's own code and, with the same settings, renders exactly the objects of
+ * {@code kubectl kustomize config/default} (less the labels Helm adds), so the two ways to install cannot drift.
+ */
+class HelmChartIT {
+    static final Path CHART = Path.of("../charts/beesting");
+    private static final List<String> HELM_LABELS = List.of("app.kubernetes.io/managed-by", "helm.sh/chart");
+
+    @Test
+    void chartPassesHelmLint() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+        assertThat(lint.isFailed()).as("helm lint: %s", lint.getMessages()).isFalse();
+    }
+
+    @Test
+    void chartWithNamespaceCreatedRendersWhatKustomizeBuilds() throws Exception {
+        Map<String, JsonNode> chart = byIdentity(render(Map.of("namespace.create", true)));
+        // helm template leaves the chart's crds/ out (helm install applies them first); compared below
+        Map<String, JsonNode> kustomize = byIdentity(Kustomize.build("default").stream()
+                .filter(o -> !"CustomResourceDefinition".equals(o.getKind()))
+                .toList());
+        assertThat(chart.keySet()).containsExactlyElementsOf(kustomize.keySet());
+        for (String id : kustomize.keySet()) {
+            assertThat(chart.get(id)).as(id).isEqualTo(kustomize.get(id));
+        }
+    }
+
+    @Test
+    void chartInstallsTheGeneratedCrds() throws Exception {
+        Path generated = Path.of("../crds");
+        try (var files = Files.list(CHART.resolve("crds"))) {
+            List<Path> crds = files.sorted().toList();
+            assertThat(crds)
+                    .extracting(p -> p.getFileName().toString())
+                    .containsExactly(
+                            "honeytokenalerts.beesting.dev-v1.yml",
+                            "honeytokennodes.beesting.dev-v1.yml",
+                            "honeytokenpolicies.beesting.dev-v1.yml");
+            for (Path crd : crds) {
+                assertThat(Files.readString(crd)).isEqualTo(Files.readString(generated.resolve(crd.getFileName())));
+            }
+        }
+    }
+
+    @Test
+    void valuesReachTheObjects() throws Exception {
+        Map<String, JsonNode> chart = byIdentity(render(Map.of(
+                "images.agent.repository", "registry.example/sec/beesting-agent",
+                "images.agent.digest", "sha256:" + "0".repeat(64),
+                "images.operator.tag", "0.2.0",
+                "operator.replicas", 3,
+                "agent.tier", "fanotify",
+                "defaultPolicy.namespaces[0]", "cms")));
+        JsonNode agent = chart.get("DaemonSet/beesting-system/beesting-agent").at("/spec/template/spec/containers/0");
+        assertThat(agent.path("image").asText())
+                .isEqualTo("registry.example/sec/beesting-agent@sha256:" + "0".repeat(64));
+        assertThat(agent.path("args").toString()).contains("--tier=fanotify");
+        JsonNode operator = chart.get("Deployment/beesting-system/beesting-operator");
+        assertThat(operator.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(operator.at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("beesting/operator:0.2.0");
+        assertThat(chart.get("HoneytokenPolicy//beesting-default")
+                        .at("/spec/namespaceSelector")
+                        .toString())
+                .contains("cms");
+    }
+
+    static String renderYaml(Map<String, Object> values) {
+        var template = new Helm(CHART)
+                .template()
+                .withName("beesting")
+                .withNamespace("beesting-system")
+                .withKubeVersion("1.34.2");
+        values.forEach(template::set);
+        return template.call();
+    }
+
+    private static List<HasMetadata> render(Map<String, Object> values) {
+        Object parsed = Serialization.unmarshal(renderYaml(values));
+        return parsed instanceof List<?> list
+                ? list.stream().map(HasMetadata.class::cast).toList()
+                : List.of((HasMetadata) parsed);
+    }
+
+    /** Kind/namespace/name to the object as JSON, without the labels only Helm adds. */
+    private static Map<String, JsonNode> byIdentity(List<HasMetadata> objects) {
+        Map<String, JsonNode> byId = new TreeMap<>();
+        for (HasMetadata object : objects) {
+            ObjectNode json = Serialization.jsonMapper().valueToTree(object);
+            JsonNode labels = json.at("/metadata/labels");
+            if (labels instanceof ObjectNode labelNode) {
+                HELM_LABELS.forEach(labelNode::remove);
+                if (labelNode.isEmpty()) {
+                    ((ObjectNode) json.get("metadata")).remove("labels");
+                }
+            }
+            String namespace = object.getMetadata().getNamespace() == null
+                    ? ""
+                    : object.getMetadata().getNamespace();
+            byId.put(
+                    object.getKind() + "/" + namespace + "/"
+                            + object.getMetadata().getName(),
+                    json);
+        }
+        return byId;
+    }
+}
