@@ -166,7 +166,18 @@ class WholeSystemIT {
                         .list()
                         .getItems())
                 .hasSize(1);
-        cluster.awaitPolicy("fake-aws-credentials", p -> p.getStatus().alerts == 1);
+        HoneytokenPolicy alerted = cluster.awaitPolicy(
+                "fake-aws-credentials", p -> p.getStatus().alerts == 1 && p.getStatus().lastAlert != null);
+        assertThat(alerted.getStatus().lastAlert.pod).isEqualTo("simplecms-6c4bfc97cd-wdnhv");
+        assertThat(alerted.getStatus().lastAlert.process).isEqualTo("cat");
+        assertThat(alerted.getStatus().lastAlert.path).isEqualTo(TOKEN);
+        // what Argo CD shows for the policy and the alert, from the health scripts in config/argocd
+        assertThat(ArgoHealth.of(alerted))
+                .isEqualTo(new ArgoHealth.Status(
+                        "Degraded",
+                        "honeytoken " + TOKEN + " opened by cat in cms/simplecms-6c4bfc97cd-wdnhv (1 alert, last at "
+                                + alerted.getStatus().lastAlert.lastSeen + ")"));
+        assertThat(ArgoHealth.of(onlyAlert(client)).status()).isEqualTo("Degraded");
 
         // the RBAC of config/ grants every request the two components made, and the agent's is narrow
         List<HasMetadata> deployment = Kustomize.build("default");

@@ -45,4 +45,9 @@ public class HoneytokenPolicyStatus {
     /** How many HoneytokenAlerts this policy has raised. */
     @JsonPropertyDescription("How many HoneytokenAlerts this policy has raised.")
     public Long alerts;
+
+    /** The most recent access among this policy's alerts, as of the operator's last reconcile; absent without one. */
+    @JsonPropertyDescription("The most recent access among this policy's alerts, as of the operator's last reconcile;"
+            + " absent while there is none.")
+    public LastAlert lastAlert;
 }

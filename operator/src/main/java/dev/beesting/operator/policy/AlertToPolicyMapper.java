@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.Set;
 
-/** An alert was raised or deleted: the policy it names recounts its alerts. */
+/** An alert was raised, first reported or deleted: the policy it names recounts its alerts and its last access. */
 final class AlertToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenAlert> {
     static final String INDEX = "policy";
 
@@ -13,6 +13,15 @@ final class AlertToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenAl
     static java.util.List<String> policyOf(HoneytokenAlert alert) {
         String policy = policyName(alert);
         return policy == null ? java.util.List.of() : java.util.List.of(policy);
+    }
+
+    /** The agent creates an alert, then writes its status: that first status is what lastAlert shows. */
+    static boolean firstStatus(HoneytokenAlert newAlert, HoneytokenAlert oldAlert) {
+        return lastSeen(oldAlert) == null && lastSeen(newAlert) != null;
+    }
+
+    private static String lastSeen(HoneytokenAlert alert) {
+        return alert.getStatus() == null ? null : alert.getStatus().lastSeen;
     }
 
     @Override

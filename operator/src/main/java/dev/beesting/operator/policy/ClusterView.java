@@ -75,8 +75,8 @@ final class ClusterView {
         return new NodeReadiness(all.size() - pending.size(), all.size(), pending);
     }
 
-    long alerts(String policy) {
-        return alerts.byIndex(AlertToPolicyMapper.INDEX, policy).size();
+    AlertTally alerts(String policy) {
+        return AlertTally.of(alerts.byIndex(AlertToPolicyMapper.INDEX, policy));
     }
 
     /** The API server sets kubernetes.io/metadata.name on every namespace; add it where a test server did not. */

@@ -83,8 +83,9 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                         .withName("alerts")
                         .withWatchAllNamespaces()
                         .withSecondaryToPrimaryMapper(new AlertToPolicyMapper())
-                        // the count changes on create and delete only
-                        .withOnUpdateFilter((newAlert, oldAlert) -> false)
+                        // the count changes on create and delete; lastAlert when the agent first writes a status.
+                        // Later updates (counts, every 10 s per alert at most) would recompile for nothing
+                        .withOnUpdateFilter(AlertToPolicyMapper::firstStatus)
                         .build(),
                 context);
         alerts.addIndexer(AlertToPolicyMapper.INDEX, AlertToPolicyMapper::policyOf);

@@ -1,7 +1,9 @@
 package dev.beesting.operator.policy;
 
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
+import dev.beesting.api.v1alpha1.LastAlert;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -24,7 +26,11 @@ public final class PolicyStatusFactory {
      * @param configGeneration the config generation that first carried this policy generation; null when rejected
      */
     public HoneytokenPolicyStatus status(
-            HoneytokenPolicy policy, PolicyOutcome outcome, Long configGeneration, NodeReadiness nodes, long alerts) {
+            HoneytokenPolicy policy,
+            PolicyOutcome outcome,
+            Long configGeneration,
+            NodeReadiness nodes,
+            AlertTally alerts) {
         long generation = Objects.requireNonNullElse(policy.getMetadata().getGeneration(), 0L);
         List<Condition> previous = policy.getStatus() == null ? List.of() : policy.getStatus().conditions;
         HoneytokenPolicyStatus status = new HoneytokenPolicyStatus();
@@ -34,10 +40,25 @@ public final class PolicyStatusFactory {
         status.nodesReady = nodes.ready();
         status.nodesTotal = nodes.total();
         status.nodes = nodes.ready() + "/" + nodes.total();
-        status.alerts = alerts;
+        status.alerts = alerts.count();
+        status.lastAlert = alerts.latest().map(PolicyStatusFactory::lastAlert).orElse(null);
         status.conditions.add(condition(previous, generation, accepted(outcome)));
         status.conditions.add(condition(previous, generation, ready(outcome, configGeneration, nodes)));
         return status;
+    }
+
+    private static LastAlert lastAlert(HoneytokenAlert alert) {
+        LastAlert last = new LastAlert();
+        last.namespace = alert.getMetadata().getNamespace();
+        last.name = alert.getMetadata().getName();
+        if (alert.getSpec() != null) {
+            last.path = alert.getSpec().path;
+            last.pod = alert.getSpec().pod == null ? null : alert.getSpec().pod.name;
+        }
+        last.process = alert.getStatus().process == null ? null : alert.getStatus().process.comm;
+        last.lastSeen = alert.getStatus().lastSeen;
+        last.count = alert.getStatus().count;
+        return last;
     }
 
     private record Verdict(String type, boolean status, String reason, String message) {}

@@ -22,10 +22,20 @@ class PolicyStatusFactoryTest {
     void conditionsKeepTheirTransitionTimeWhileTheStatusStaysTheSame() {
         HoneytokenPolicy policy = policy("p", "2025-01-01T00:00:00Z", null, literal("/a", "x"));
         policy.setStatus(factoryAt("2025-05-01T10:00:00Z")
-                .status(policy, new PolicyOutcome.Compiled(COMPILED), 3L, new NodeReadiness(1, 2, List.of("w2")), 0));
+                .status(
+                        policy,
+                        new PolicyOutcome.Compiled(COMPILED),
+                        3L,
+                        new NodeReadiness(1, 2, List.of("w2")),
+                        AlertTally.NONE));
 
         HoneytokenPolicyStatus later = factoryAt("2025-05-01T11:00:00Z")
-                .status(policy, new PolicyOutcome.Compiled(COMPILED), 3L, new NodeReadiness(2, 2, List.of()), 4);
+                .status(
+                        policy,
+                        new PolicyOutcome.Compiled(COMPILED),
+                        3L,
+                        new NodeReadiness(2, 2, List.of()),
+                        new AlertTally(4, java.util.Optional.empty()));
 
         assertThat(condition(later, PolicyConditions.ACCEPTED).getLastTransitionTime())
                 .isEqualTo("2025-05-01T10:00:00Z");
@@ -48,7 +58,7 @@ class PolicyStatusFactoryTest {
                         new PolicyOutcome.Rejected(PolicyConditions.INVALID_SPEC, "spec.tokens[0].path: bad"),
                         null,
                         NodeReadiness.none(3),
-                        0);
+                        AlertTally.NONE);
 
         assertThat(condition(status, PolicyConditions.ACCEPTED).getMessage()).isEqualTo("spec.tokens[0].path: bad");
         assertThat(condition(status, PolicyConditions.READY).getReason()).isEqualTo(PolicyConditions.NOT_ACCEPTED);
@@ -65,7 +75,7 @@ class PolicyStatusFactoryTest {
                         new PolicyOutcome.Compiled(COMPILED),
                         9L,
                         new NodeReadiness(1, 8, List.of("a", "b", "c", "d", "e", "f", "g")),
-                        0);
+                        AlertTally.NONE);
 
         assertThat(condition(status, PolicyConditions.READY).getMessage())
                 .isEqualTo("1/8 nodes applied node configuration generation 9 or later; waiting for a, b, c, d, e"
