@@ -37,6 +37,7 @@ public final class BeestingOperator implements AutoCloseable {
                 .map(duration -> new AlertRetention(client, duration, clock, metrics::alertsDeleted));
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
+                    .withMetrics(metrics)
                     // JSON merge patches everywhere: simple to reason about, and the fabric8 mock speaks no SSA
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)

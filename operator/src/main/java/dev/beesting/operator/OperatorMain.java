@@ -1,5 +1,6 @@
 package dev.beesting.operator;
 
+import dev.beesting.api.BuildInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "beesting-operator",
         mixinStandardHelpOptions = true,
+        versionProvider = OperatorMain.Version.class,
         description = "Compiles HoneytokenPolicies into the node configuration that Beesting node agents apply.")
 public final class OperatorMain implements Callable<Integer> {
     @Option(
@@ -64,6 +66,14 @@ public final class OperatorMain implements Callable<Integer> {
             description = "Delete HoneytokenAlerts last seen longer ago than this (e.g. 30d, 12h, PT90M); off by"
                     + " default.")
     Duration alertRetention;
+
+    /** {@code --version}: the build's version, from the build itself. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"beesting-operator " + BuildInfo.version()};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new OperatorMain()).execute(args));

@@ -21,6 +21,17 @@ class OperatorMainTest {
     }
 
     @Test
+    void versionIsTheBuildsVersion() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = new picocli.CommandLine(new OperatorMain())
+                .setOut(new java.io.PrintWriter(out))
+                .execute("--version");
+        assertThat(code).isZero();
+        assertThat(out.toString().trim()).isEqualTo("beesting-operator " + dev.beesting.api.BuildInfo.version());
+        assertThat(out.toString()).doesNotContain("dev");
+    }
+
+    @Test
     void flagsOverrideTheDefaults() {
         OperatorSettings settings = parse(
                         "--namespace=sec",

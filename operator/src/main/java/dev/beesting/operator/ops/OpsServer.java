@@ -2,9 +2,8 @@ package dev.beesting.operator.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +25,8 @@ public final class OpsServer implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/healthz", exchange -> probe(exchange, healthy));
         server.createContext("/readyz", exchange -> probe(exchange, ready));
-        PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-        server.createContext("/metrics", exchange -> {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            writer.write(body, registry.scrape());
-            respond(exchange, 200, writer.getContentType(), body.toByteArray());
-        });
+        // the library's handler: content negotiation (OpenMetrics, protobuf, text), gzip, name[] filters
+        server.createContext("/metrics", new MetricsHandler(registry));
         server.start();
         LOG.info("ops endpoints listening address={}", address());
     }

@@ -2,6 +2,7 @@ package dev.beesting.operator.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beesting.api.BuildInfo;
 import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
@@ -53,7 +54,13 @@ class OpsEndpointsIT {
         assertThat(metrics.body())
                 .contains("beesting_operator_node_config_generation 1")
                 .contains("beesting_operator_policies{state=\"accepted\"} 1")
-                .contains("beesting_operator_compile_seconds_count");
+                .contains("beesting_operator_compile_seconds_count")
+                // JOSDK's reconciles, the JVM's own metrics, and which build runs
+                .contains(
+                        "beesting_operator_reconcile_seconds_count{controller=\"honeytokenpolicy\",result=\"success\"}")
+                .contains("jvm_memory_used_bytes")
+                .contains("beesting_build_info{component=\"operator\",version=\"" + BuildInfo.version() + "\"} 1");
+        assertThat(BuildInfo.version()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
