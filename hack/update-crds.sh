@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
 beesting::java_home
-./mvnw -B -q -ntp -pl crds process-classes
+./mvnw -B -q -ntp -pl crds process-test-classes
 cp crds/target/generated-crds/*.yml crds/
 cp crds/target/generated-crds/*.yml config/crd/bases/
 # written by hand, not generated: only copied

@@ -55,6 +55,16 @@ class InstallRealApiIT {
                         "customresourcedefinition.apiextensions.k8s.io/honeytokennodes.beesting.dev created",
                         "validatingadmissionpolicy.admissionregistration.k8s.io/honeytokenpolicies.beesting.dev created");
         kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/honeytokenpolicies.beesting.dev");
+
+        // kubectl shows the printer columns in the declared order (the generator alone sorted them by path)
+        kubectl("apply", "-f", "../crds/src/test/resources/policies/valid-minimal.yaml");
+        assertThat(kubectl("get", "htp", "-o", "wide")
+                        .lines()
+                        .findFirst()
+                        .orElseThrow()
+                        .split("\\s+"))
+                .containsExactly(
+                        "NAME", "NAMESPACES", "NODES", "ALERTS", "READY", "ACTION", "AGE", "REASON", "MESSAGE");
     }
 
     @Test

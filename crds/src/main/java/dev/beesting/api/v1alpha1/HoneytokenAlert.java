@@ -26,10 +26,22 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.process.comm",
         type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Path", jsonPath = ".spec.path", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Severity", jsonPath = ".spec.severity", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Count", jsonPath = ".status.count", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Denied", jsonPath = ".status.denied", type = AdditionalPrinterColumn.Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "Last Seen", jsonPath = ".status.lastSeen", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Policy",
+        jsonPath = ".spec.policy",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Node",
+        jsonPath = ".spec.node",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
 public class HoneytokenAlert extends CustomResource<HoneytokenAlertSpec, HoneytokenAlertStatus> implements Namespaced {}

@@ -22,10 +22,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Ready",
         jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
         type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Action", jsonPath = ".spec.action", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Reason",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Message",
+        jsonPath = ".status.conditions[?(@.type==\"Accepted\")].message",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
 public class HoneytokenPolicy extends CustomResource<HoneytokenPolicySpec, HoneytokenPolicyStatus> {
     public static final String GROUP = "beesting.dev";
     public static final String VERSION = "v1alpha1";
