@@ -509,8 +509,9 @@ up() {
 
 # --- down --------------------------------------------------------------------------------------------------------
 
-# Deletes every pod through the API and waits until the kubelet has stopped and removed their sandboxes through
-# CRI (network teardown included), so that nothing is left for the safety net of hack/containerd.sh.
+# Deletes every pod through the API and waits until the kubelet has stopped them through CRI: no pod object is
+# left, no container runs, and the CNI teardown released every pod address. (The kubelet removes the stopped
+# sandboxes only up to a minute later; containerd's data goes with DIR.)
 remove_pods() {
     local dir=$1
     running "$dir" kube-apiserver && running "$dir" kubelet || return 0
@@ -519,12 +520,14 @@ remove_pods() {
     terminate "$dir" kube-controller-manager
     terminate "$dir" kube-scheduler
     kubectl_of "$dir" delete pods --all --all-namespaces --wait=false --grace-period=2 >/dev/null 2>&1 || true
-    wait_for "the kubelet to remove every pod" 120 "$dir/logs/kubelet.log" no_containers "$dir" || true
+    wait_for "the kubelet to stop every pod" 120 "$dir/logs/kubelet.log" pods_stopped "$dir" || true
 }
 
-no_containers() {
+pods_stopped() {
     local dir=$1
-    [[ -z "$("$(cat "$dir/containerd/bin-dir")/ctr" -a "$dir/containerd/containerd.sock" -n k8s.io containers ls -q)" ]]
+    [[ -z "$(kubectl_of "$dir" get pods --all-namespaces -o name)" ]] \
+        && [[ -z "$("$(cat "$dir/containerd/bin-dir")/ctr" -a "$dir/containerd/containerd.sock" -n k8s.io tasks ls -q)" ]] \
+        && ! find "$dir/cni-ipam" -type f -name '[0-9]*.[0-9]*' | grep -q .
 }
 
 down() {
@@ -540,10 +543,12 @@ down() {
     local started=$SECONDS
     remove_pods "$dir"
     log "pods removed in $((SECONDS - started)) s"
-    local i
-    for ((i = ${#PROCESSES[@]} - 1; i >= 0; i--)); do
-        terminate "$dir" "${PROCESSES[i]}"
+    # the pods are gone: nothing depends on the order any more, stop them all at once
+    local name
+    for name in "${PROCESSES[@]}"; do
+        terminate "$dir" "$name" &
     done
+    wait
     # kube-proxy's own cleanup first (it knows its rules), then every chain it or the kubelet left
     if [[ -f "$dir/kube-proxy.yaml" ]]; then
         "$(beesting::kube_bin_dir)/kube-proxy" --config="$dir/kube-proxy.yaml" --cleanup >>"$dir/logs/kube-proxy.log" 2>&1 || true
