@@ -5,7 +5,8 @@
 #
 #   hack/containerd.sh start 1.7|2 DIR [NRI_SOCKET]
 #                                        start, import the busybox test image, print KEY=VALUE lines; the NRI
-#                                        socket is DIR/nri.sock unless NRI_SOCKET names another path
+#                                        socket is DIR/nri-socket/nri.sock (a folder of its own, as a node's
+#                                        /var/run/nri, that a test can mount into the agent) or NRI_SOCKET
 #   hack/containerd.sh restart DIR       stop containerd (containers keep running) and start it again
 #   hack/containerd.sh import DIR TAR    import an image tar (OCI layout or docker save) for CRI, print its name
 #   hack/containerd.sh stop DIR          kill leftover containers, stop containerd, unmount, delete DIR
@@ -36,7 +37,7 @@ start() {
     bin=$(bin_dir "$version")
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    nri_socket=${nri_socket:-$dir/nri.sock}
+    nri_socket=${nri_socket:-$dir/nri-socket/nri.sock}
     mkdir -p "$dir/cni/bin" "$dir/cni/conf" "$dir/nri/plugins" "$dir/nri/conf.d" "$dir/tmp" "$(dirname "$nri_socket")"
     if [[ "$version" == 1.7 ]]; then
         beesting::containerd_config_v2 "$dir" "$BEESTING_TEST_IMAGE" "$nri_socket" >"$dir/config.toml"
@@ -44,7 +45,7 @@ start() {
         beesting::containerd_config_v3 "$dir" "$BEESTING_TEST_IMAGE" "$nri_socket" >"$dir/config.toml"
     fi
     echo "$bin" >"$dir/bin-dir"
-    echo "$nri_socket" >"$dir/nri-socket"
+    echo "$nri_socket" >"$dir/nri-socket-path"
     launch "$dir"
     local ctr=("$bin/ctr" -a "$dir/containerd.sock")
     local image="$BEESTING_BUILD_DIR/images/beesting-busybox.tar"
@@ -62,7 +63,9 @@ launch() {
     local dir=$1 bin
     bin=$(cat "$dir/bin-dir")
     # a stale socket of an earlier run makes NRI fail to listen
-    rm -f "$(cat "$dir/nri-socket" 2>/dev/null || echo "$dir/nri.sock")"
+    local nri_socket
+    nri_socket=$(cat "$dir/nri-socket-path" 2>/dev/null || echo "$dir/nri-socket/nri.sock")
+    rm -f "$nri_socket"
     PATH="$bin:$PATH" setsid "$bin/containerd" --config "$dir/config.toml" >>"$dir/containerd.log" 2>&1 </dev/null &
     echo $! >"$dir/containerd.pid"
     local tries=0

@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # containerd configurations with NRI enabled that keep every file, socket and mount under one directory
-# (network namespaces of CRI pods included). Arguments: DIR, sandbox IMAGE, and optionally the NRI socket path
-# (default DIR/nri.sock; a cluster puts it in a folder of its own that is bind-mounted at /var/run/nri).
+# (network namespaces of CRI pods included). Arguments: DIR, sandbox IMAGE, and the NRI socket path (default
+# DIR/nri-socket/nri.sock: a folder of its own, like a node's /var/run/nri, that can be mounted into the agent).
 
 # 1.7: config format version 2.
 beesting::containerd_config_v2() {
-    local dir=$1 image=$2 nri_socket=${3:-$1/nri.sock}
+    local dir=$1 image=$2 nri_socket=${3:-$1/nri-socket/nri.sock}
     cat <<TOML
 version = 2
 root = "$dir/root"
@@ -50,7 +50,7 @@ TOML
 
 # 2.x: config format version 3.
 beesting::containerd_config_v3() {
-    local dir=$1 image=$2 nri_socket=${3:-$1/nri.sock}
+    local dir=$1 image=$2 nri_socket=${3:-$1/nri-socket/nri.sock}
     cat <<TOML
 version = 3
 root = "$dir/root"
