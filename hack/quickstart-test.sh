@@ -74,7 +74,8 @@ write_report() {
     local tests=0 failures=0 skipped=0
     for entry in "${CASES[@]}"; do
         tests=$((tests + 1))
-        result=$(cut -d'|' -f2 <<<"$entry")
+        result=${entry#*|}
+        result=${result%%|*}
         [[ "$result" == failed ]] && failures=$((failures + 1))
         [[ "$result" == skipped ]] && skipped=$((skipped + 1))
     done
@@ -108,6 +109,8 @@ teardown() {
         rm -rf "$REPORTS/../logs"
         cp -r "$CLUSTER_DIR/logs" "$REPORTS/../logs"
         cp "$WORK"/*.log "$REPORTS/../logs/" 2>/dev/null
+        cp "$CLUSTER_DIR/containerd/containerd.log" "$REPORTS/../logs/" 2>/dev/null
+        cp -r "$CLUSTER_DIR/pod-logs" "$REPORTS/../logs/pods" 2>/dev/null
         echo "quickstart: logs in $(cd "$REPORTS/.." && pwd)/logs"
     fi
     FAILED="" # teardown runs and is judged whatever happened before
@@ -360,6 +363,28 @@ step_upgrade_keeps_tokens() {
     kubectl get hta -A
 }
 
+# quick start 1: NRI is switched on by "a restart of containerd (running containers keep running)"; a runtime
+# restart must not leave the agent on a dead socket: pods created afterwards get their tokens too
+step_runtime_restart() {
+    local before pod
+    before=$(load pod)
+    hack/containerd.sh restart "$CLUSTER_DIR/containerd"
+    kubectl -n beesting-system get pods
+    # the kubelet reconnects to the runtime with a backoff
+    await 60 "exec into pod $before, which was running across the runtime restart" \
+        kubectl -n cms exec "$before" -- true
+    kubectl -n cms rollout restart deployment/simplecms
+    kubectl -n cms rollout status deployment/simplecms --timeout=120s
+    pod=$(cms_pod)
+    [[ -n "$pod" && "$pod" != "$before" ]] || fail "no new simplecms pod"
+    save pod "$pod"
+    if ! kubectl -n cms exec "$pod" -- ls -ln "$TOKEN_PATH"; then
+        kubectl -n beesting-system logs daemonset/beesting-agent --tail=20
+        fail "pod $pod, created after the runtime restart, has no token"
+    fi
+    kubectl -n beesting-system get pods
+}
+
 token_emptied() {
     [[ "$(kubectl -n cms exec "$(load pod)" -- stat -c %s "$TOKEN_PATH")" == 0 ]]
 }
@@ -438,6 +463,7 @@ step alert
 step event
 step upgrade
 step upgrade_keeps_tokens
+step runtime_restart
 step uninstall_policy
 step uninstall
 echo "quickstart: all steps in $(elapsed "$RUN_STARTED") s"
