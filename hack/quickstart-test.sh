@@ -363,12 +363,24 @@ step_upgrade_keeps_tokens() {
     kubectl get hta -A
 }
 
+registrations() {
+    kubectl -n beesting-system logs daemonset/beesting-agent | grep -c "registered with NRI"
+}
+
+registered_again() {
+    (($(registrations) > $(load registrations)))
+}
+
 # quick start 1: NRI is switched on by "a restart of containerd (running containers keep running)"; a runtime
 # restart must not leave the agent on a dead socket: pods created afterwards get their tokens too
 step_runtime_restart() {
     local before pod
     before=$(load pod)
+    save registrations "$(registrations)"
     hack/containerd.sh restart "$CLUSTER_DIR/containerd"
+    # a container created before the agent is back on NRI starts without tokens (the runtime does not wait for
+    # plugins): wait for the agent to say it registered again
+    await 60 "the agent registered with the restarted runtime" registered_again
     kubectl -n beesting-system get pods
     # the kubelet reconnects to the runtime with a backoff
     await 60 "exec into pod $before, which was running across the runtime restart" \
@@ -411,10 +423,14 @@ namespace_gone() {
 }
 
 step_uninstall() {
+    # alerts are evidence: they outlive the policy and its pod, until the CRDs go (save them first)
+    kubectl get hta -A -o yaml >"$WORK/honeytokenalerts.yaml"
+    grep -q "path: $TOKEN_PATH" "$WORK/honeytokenalerts.yaml" || fail "the alert did not outlive its policy"
     kubectl delete -k config/default
     await 120 "namespace beesting-system gone" namespace_gone || { kubectl get namespace beesting-system -o yaml; return 1; }
     if kubectl get crd -o name | grep beesting.dev; then fail "CRDs left"; fi
     if kubectl get clusterroles,clusterrolebindings -o name | grep beesting; then fail "cluster RBAC left"; fi
+    if kubectl get hta -A; then fail "HoneytokenAlerts still served after the CRDs were deleted"; fi
     return 0
 }
 
