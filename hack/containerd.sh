@@ -3,7 +3,10 @@
 # (1.7 from trixie, 2.x from sid) is downloaded once into .build/ and unpacked there; runc comes from this
 # system. Everything containerd writes (root, state, sockets, mounts) stays under the given directory.
 #
-#   hack/containerd.sh start 1.7|2 DIR   start, import the busybox test image, print KEY=VALUE lines
+#   hack/containerd.sh start 1.7|2 DIR [NRI_SOCKET]
+#                                        start, import the busybox test image, print KEY=VALUE lines; the NRI
+#                                        socket is DIR/nri-socket/nri.sock (a folder of its own, as a node's
+#                                        /var/run/nri, that a test can mount into the agent) or NRI_SOCKET
 #   hack/containerd.sh restart DIR       stop containerd (containers keep running) and start it again
 #   hack/containerd.sh import DIR TAR    import an image tar (OCI layout or docker save) for CRI, print its name
 #   hack/containerd.sh stop DIR          kill leftover containers, stop containerd, unmount, delete DIR
@@ -27,27 +30,29 @@ bin_dir() {
 }
 
 start() {
-    local version=$1 dir=$2
+    local version=$1 dir=$2 nri_socket=${3:-}
     [[ $(id -u) -eq 0 ]] || { echo "hack: containerd needs root" >&2; return 1; }
     command -v runc >/dev/null || { echo "hack: runc missing (apt-get install runc)" >&2; return 1; }
     local bin
     bin=$(bin_dir "$version")
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    mkdir -p "$dir/cni/bin" "$dir/cni/conf" "$dir/nri/plugins" "$dir/nri/conf.d" "$dir/tmp"
+    nri_socket=${nri_socket:-$dir/nri-socket/nri.sock}
+    mkdir -p "$dir/cni/bin" "$dir/cni/conf" "$dir/nri/plugins" "$dir/nri/conf.d" "$dir/tmp" "$(dirname "$nri_socket")"
     if [[ "$version" == 1.7 ]]; then
-        beesting::containerd_config_v2 "$dir" "$BEESTING_TEST_IMAGE" >"$dir/config.toml"
+        beesting::containerd_config_v2 "$dir" "$BEESTING_TEST_IMAGE" "$nri_socket" >"$dir/config.toml"
     else
-        beesting::containerd_config_v3 "$dir" "$BEESTING_TEST_IMAGE" >"$dir/config.toml"
+        beesting::containerd_config_v3 "$dir" "$BEESTING_TEST_IMAGE" "$nri_socket" >"$dir/config.toml"
     fi
     echo "$bin" >"$dir/bin-dir"
+    echo "$nri_socket" >"$dir/nri-socket-path"
     launch "$dir"
     local ctr=("$bin/ctr" -a "$dir/containerd.sock")
     local image="$BEESTING_BUILD_DIR/images/beesting-busybox.tar"
     beesting::busybox_image "$image"
     "${ctr[@]}" -n k8s.io images import "$image" >/dev/null
     echo "CONTAINERD_SOCKET=$dir/containerd.sock"
-    echo "NRI_SOCKET=$dir/nri.sock"
+    echo "NRI_SOCKET=$nri_socket"
     echo "CONTAINERD_PID=$(cat "$dir/containerd.pid")"
     echo "CONTAINERD_VERSION=$("${ctr[@]}" version | awk '/Server:/ {s=1} s && /Version:/ {print $2; exit}')"
     echo "TEST_IMAGE=$BEESTING_TEST_IMAGE"
@@ -57,7 +62,10 @@ start() {
 launch() {
     local dir=$1 bin
     bin=$(cat "$dir/bin-dir")
-    rm -f "$dir/nri.sock"
+    # a stale socket of an earlier run makes NRI fail to listen
+    local nri_socket
+    nri_socket=$(cat "$dir/nri-socket-path" 2>/dev/null || echo "$dir/nri-socket/nri.sock")
+    rm -f "$nri_socket"
     PATH="$bin:$PATH" setsid "$bin/containerd" --config "$dir/config.toml" >>"$dir/containerd.log" 2>&1 </dev/null &
     echo $! >"$dir/containerd.pid"
     local tries=0
@@ -145,10 +153,10 @@ stop() {
 }
 
 case "${1:-}" in
-    start) start "$2" "$3" ;;
+    start) start "$2" "$3" "${4:-}" ;;
     restart) restart "$2" ;;
     import) import_image "$2" "$3" ;;
     stop) stop "$2" ;;
     fetch) bin_dir "$2" ;;
-    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
 esac

@@ -1,9 +1,11 @@
 # shellcheck shell=bash
-# containerd configurations with NRI enabled that keep every file, socket and mount under one directory.
+# containerd configurations with NRI enabled that keep every file, socket and mount under one directory
+# (network namespaces of CRI pods included). Arguments: DIR, sandbox IMAGE, and the NRI socket path (default
+# DIR/nri-socket/nri.sock: a folder of its own, like a node's /var/run/nri, that can be mounted into the agent).
 
 # 1.7: config format version 2.
 beesting::containerd_config_v2() {
-    local dir=$1 image=$2
+    local dir=$1 image=$2 nri_socket=${3:-$1/nri-socket/nri.sock}
     cat <<TOML
 version = 2
 root = "$dir/root"
@@ -20,6 +22,7 @@ state = "$dir/state"
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$image"
+  netns_mounts_under_state_dir = true
   restrict_oom_score_adj = true
   enable_cdi = false
   stream_server_address = "127.0.0.1"
@@ -37,7 +40,7 @@ state = "$dir/state"
 
 [plugins."io.containerd.nri.v1.nri"]
   disable = false
-  socket_path = "$dir/nri.sock"
+  socket_path = "$nri_socket"
   plugin_path = "$dir/nri/plugins"
   plugin_config_path = "$dir/nri/conf.d"
   plugin_registration_timeout = "5s"
@@ -47,7 +50,7 @@ TOML
 
 # 2.x: config format version 3.
 beesting::containerd_config_v3() {
-    local dir=$1 image=$2
+    local dir=$1 image=$2 nri_socket=${3:-$1/nri-socket/nri.sock}
     cat <<TOML
 version = 3
 root = "$dir/root"
@@ -73,6 +76,7 @@ temp = "$dir/tmp"
     sandbox = "$image"
 
 [plugins.'io.containerd.cri.v1.runtime']
+  netns_mounts_under_state_dir = true
   restrict_oom_score_adj = true
   enable_cdi = false
   [plugins.'io.containerd.cri.v1.runtime'.containerd]
@@ -87,7 +91,7 @@ temp = "$dir/tmp"
 
 [plugins.'io.containerd.nri.v1.nri']
   disable = false
-  socket_path = "$dir/nri.sock"
+  socket_path = "$nri_socket"
   plugin_path = "$dir/nri/plugins"
   plugin_config_path = "$dir/nri/conf.d"
   plugin_registration_timeout = "5s"
