@@ -123,7 +123,7 @@ abstract class LiveTokensE2E extends ContainerdSuite {
         assertThat(agent.planter().armedCount()).isZero();
         assertThat(hostDir).isEmptyDirectory();
         assertThat(hostFile).hasContent("host secret");
-        assertThat(agent.state(1).failedTokens()).isEqualTo(2);
+        assertThat(agent.state().failedTokens()).isEqualTo(2);
     }
 
     @Test
