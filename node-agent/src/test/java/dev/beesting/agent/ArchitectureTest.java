@@ -187,6 +187,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void theModelKnowsNothingOfTheAgent() {
+        noClasses()
+                .that()
+                .resideInAPackage(AGENT + ".model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DETECT, NRI, TOKENS, ALERTS, KUBE, NODE, STANDALONE, SYS, FABRIC8)
+                .check(agent);
+    }
+
+    @Test
     void noCyclesBetweenPackages() {
         slices().matching(AGENT + ".(*)..").should().beFreeOfCycles().check(agent);
     }

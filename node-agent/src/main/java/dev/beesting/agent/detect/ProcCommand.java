@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Who a process is, read from {@code /proc/<pid>}: executable and command line. Empty strings when the process
+ * The executable and command line of a process, read from {@code /proc/<pid>}: part of the {@code Opener}. Empty strings when the process
  * is gone or hides them (another user's {@code exe} needs CAP_SYS_PTRACE).
  */
-public record ProcessInfo(String exe, String cmdline) {
-    public static final ProcessInfo UNKNOWN = new ProcessInfo("", "");
+record ProcCommand(String exe, String cmdline) {
+    static final ProcCommand UNKNOWN = new ProcCommand("", "");
 
     /** Reads {@code /proc/<pid>/exe} and {@code cmdline} (arguments joined by spaces); never throws. */
-    public static ProcessInfo of(int pid) {
+    static ProcCommand of(int pid) {
         Path proc = Path.of("/proc", Integer.toString(pid));
         String exe = "";
         String cmdline = "";
@@ -32,6 +32,6 @@ public record ProcessInfo(String exe, String cmdline) {
         } catch (IOException | SecurityException e) {
             // gone: keep what we have
         }
-        return new ProcessInfo(exe, cmdline);
+        return new ProcCommand(exe, cmdline);
     }
 }
