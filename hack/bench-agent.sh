@@ -7,13 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
+source hack/lib/bench.sh
 beesting::install_build_deps
 beesting::java_home
+# driven from here rather than by a benchmark class: any failing step ends the script and says so
+beesting::bench_guard agent
 
 tokens=${1:-200} seconds=${2:-10} tier=${3:-}
-./mvnw -B -q -ntp -pl node-agent -am package -DskipTests
+beesting::bench_build node-agent agent package -DskipTests
 opener=node-agent/target/test-tools/opener
-[[ -x $opener ]] || ./mvnw -B -q -ntp -pl node-agent -am test-compile
+[[ -x $opener ]] || beesting::bench_build node-agent agent test-compile
 
 dir=$(mktemp -d /dev/shm/beesting-bench-agent.XXXXXX)
 trap 'kill "$agent" 2>/dev/null; wait "$agent" 2>/dev/null; rm -rf "$dir"' EXIT
@@ -35,7 +38,7 @@ for _ in $(seq 600); do
     grep -q "watching" "$dir/agent.log" 2>/dev/null && break
     sleep 0.1
 done
-grep -q "watching" "$dir/agent.log" || { cat "$dir/agent.log"; exit 1; }
+grep -q "watching" "$dir/agent.log" || { cat "$dir/agent.log"; beesting::bench_failed agent "the agent did not start"; }
 
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$agent/stat"; }

@@ -4,13 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
+source hack/lib/bench.sh
 beesting::java_home
 
-./mvnw -B -q -ntp -pl node-agent -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-# from node-agent/, as under Maven: the mock API server reads the CRDs from ../crds
-cd node-agent
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -Djava.util.logging.config.file=/dev/null \
-    -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-    dev.beesting.agent.kube.AlertLatencyBench
+beesting::bench node-agent dev.beesting.agent.kube.AlertLatencyBench "$@"

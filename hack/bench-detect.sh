@@ -5,11 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
-
+source hack/lib/bench.sh
 beesting::install_build_deps
 beesting::java_home
 
-./mvnw -B -q -ntp -pl node-agent -am package -DskipTests
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp node-agent/target/beesting-agent.jar:node-agent/target/test-classes \
-    dev.beesting.agent.bench.DetectBench "$@"
+beesting::bench node-agent dev.beesting.agent.bench.DetectBench "$@"

@@ -5,21 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
-
+source hack/lib/bench.sh
 beesting::install_build_deps
 beesting::java_home
 
-version="${1:-2}"
-count="${2:-100}"
-# the benchmark's lines on success; on failure Maven's whole output and a non-zero exit
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# -am: build proto/ in the same reactor instead of trusting a snapshot in the local repository
-if ! ./mvnw -B -ntp -pl node-agent -am test -Dtest=LiveBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbench.containerd="$version" -Dbench.containers="$count" \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn >"$log" 2>&1; then
-    cat "$log"
-    echo "hack: LiveBenchmark failed" >&2
-    exit 1
-fi
-grep -E '^BENCH|Tests run:' "$log"
+beesting::bench node-agent dev.beesting.agent.node.LiveBenchmark \
+    -Dbench.containerd="${1:-2}" -Dbench.containers="${2:-100}"

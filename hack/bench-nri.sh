@@ -5,18 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
-
+source hack/lib/bench.sh
 beesting::install_build_deps
 beesting::java_home
 
-# the benchmark's lines on success; on failure Maven's whole output and a non-zero exit
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# -am: build proto/ in the same reactor instead of trusting a snapshot in the local repository
-if ! ./mvnw -B -ntp -pl node-agent -am test -Dtest=NriBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn >"$log" 2>&1; then
-    cat "$log"
-    echo "hack: NriBenchmark failed" >&2
-    exit 1
-fi
-grep -E '^BENCH|Tests run:' "$log"
+beesting::bench node-agent dev.beesting.agent.nri.plugin.NriBenchmark

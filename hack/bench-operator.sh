@@ -4,11 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/env.sh
+source hack/lib/bench.sh
 beesting::java_home
 
-./mvnw -B -q -ntp -pl crds,operator test-compile
-./mvnw -B -q -ntp -pl operator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-classpath="crds/target/classes:operator/target/classes:operator/target/test-classes:$(cat operator/target/bench.classpath)"
 # a fixed heap like a pod limit: the numbers then say whether 512 MiB is enough
-/usr/bin/time -f "wall=%es peakRSS=%MKiB" \
-    "$JAVA_HOME/bin/java" -Xmx512m -cp "$classpath" dev.beesting.operator.bench.CompileBenchmark "$@"
+BEESTING_BENCH_JVM_OPTS=(-Xmx512m)
+BEESTING_BENCH_PREFIX=(/usr/bin/time -f "wall=%es peakRSS=%MKiB")
+beesting::bench operator dev.beesting.operator.bench.CompileBenchmark "$@"

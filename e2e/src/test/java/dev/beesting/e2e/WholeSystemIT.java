@@ -107,11 +107,12 @@ class WholeSystemIT {
                         containerd.nriSocket(), stateDir, "worker-1", Detectors.DEFAULT_ORDER, Optional.empty()),
                 config,
                 sinks));
+        config.onNewGeneration(agent::configChanged);
         closer.add(NodeStatusWriter.start(
                 agentClient,
                 "worker-1",
                 "test",
-                () -> agent.state(config.get().generation()),
+                agent::state,
                 new NodeStatusWriter.Settings(
                         Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(2)),
                 Clock.systemUTC()));

@@ -24,6 +24,9 @@ class ArchitectureTest {
     private static final String AGENT = "dev.beesting.agent";
     private static final String DETECT = AGENT + ".detect..";
     private static final String NRI = AGENT + ".nri..";
+    private static final String NRI_WIRE = AGENT + ".nri.wire..";
+    private static final String NRI_TTRPC = AGENT + ".nri.ttrpc..";
+    private static final String NRI_PLUGIN = AGENT + ".nri.plugin..";
     private static final String TOKENS = AGENT + ".tokens..";
     private static final String ALERTS = AGENT + ".alerts..";
     private static final String KUBE = AGENT + ".kube..";
@@ -61,6 +64,25 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(DETECT, TOKENS, KUBE, ALERTS, NODE, STANDALONE, FABRIC8)
+                .check(agent);
+    }
+
+    /** The NRI stub in layers (containerd/nri's pkg/net/multiplex, ttrpc, pkg/stub): each looks only down. */
+    @Test
+    void nriLayersLookOnlyDown() {
+        noClasses()
+                .that()
+                .resideInAPackage(NRI_WIRE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(NRI_TTRPC, NRI_PLUGIN)
+                .check(agent);
+        noClasses()
+                .that()
+                .resideInAPackage(NRI_TTRPC)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(NRI_PLUGIN)
                 .check(agent);
     }
 
@@ -162,6 +184,17 @@ class ArchitectureTest {
     @Test
     void noClassReachesIntoAnotherClassesFields() {
         noClasses().should(accessInstanceFieldsOfAnotherClass()).check(agent);
+    }
+
+    @Test
+    void theModelKnowsNothingOfTheAgent() {
+        noClasses()
+                .that()
+                .resideInAPackage(AGENT + ".model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(DETECT, NRI, TOKENS, ALERTS, KUBE, NODE, STANDALONE, SYS, FABRIC8)
+                .check(agent);
     }
 
     @Test

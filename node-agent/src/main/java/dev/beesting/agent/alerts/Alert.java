@@ -1,6 +1,7 @@
 package dev.beesting.agent.alerts;
 
 import dev.beesting.agent.detect.AccessEvent;
+import dev.beesting.agent.model.Opener;
 import java.time.Instant;
 
 /**
@@ -8,45 +9,15 @@ import java.time.Instant;
  *
  * @param time when the agent received the event
  * @param token the token
- * @param pid thread id of the opener
- * @param tgid process id of the opener
- * @param uid real uid
- * @param gid real gid
- * @param comm command name
- * @param exe executable path
- * @param cmdline command line
+ * @param opener the process that opened it
  * @param tier detector tier
  * @param count opens of this token so far, exact
  * @param denied whether the open was denied
  */
-public record Alert(
-        Instant time,
-        TokenRef token,
-        int pid,
-        int tgid,
-        int uid,
-        int gid,
-        String comm,
-        String exe,
-        String cmdline,
-        String tier,
-        long count,
-        boolean denied) {
+public record Alert(Instant time, TokenRef token, Opener opener, String tier, long count, boolean denied) {
 
     /** The alert for an access to a token. */
     public static Alert of(AccessEvent event, TokenRef token) {
-        return new Alert(
-                event.time(),
-                token,
-                event.pid(),
-                event.tgid(),
-                event.uid(),
-                event.gid(),
-                event.comm(),
-                event.process().exe(),
-                event.process().cmdline(),
-                event.tier().id(),
-                event.count(),
-                event.denied());
+        return new Alert(event.time(), token, event.opener(), event.tier().id(), event.count(), event.denied());
     }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertPipeline.class);
-    private static final AccessEvent POISON = new AccessEvent(-1, null, 0, 0, 0, 0, "", null, false, 0);
+    private static final AccessEvent POISON = new AccessEvent(-1, null, null, null, false, 0);
 
     private final LongFunction<Optional<TokenRef>> tokens;
     private final List<AlertSink> sinks;
@@ -75,11 +75,15 @@ public final class AlertPipeline implements AutoCloseable {
         Optional<TokenRef> token = tokens.apply(event.tokenId());
         if (token.isEmpty()) {
             // disarmed between the open and now: the container is gone
-            LOG.debug("event for an unknown token tokenId={} pid={}", event.tokenId(), event.tgid());
+            LOG.debug(
+                    "event for an unknown token tokenId={} pid={}",
+                    event.tokenId(),
+                    event.opener().tgid());
             return;
         }
         Alert alert = Alert.of(event, token.get());
-        if (!alert.exe().isEmpty() && token.get().ignoreProcesses().contains(alert.exe())) {
+        if (!alert.opener().exe().isEmpty()
+                && token.get().ignoreProcesses().contains(alert.opener().exe())) {
             ignored.incrementAndGet();
             return;
         }

@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -37,7 +38,8 @@ public final class FanotifyDetector implements Detector {
 
     private record FileKey(long dev, long ino) {}
 
-    private record Opener(ProcStatus status, ProcessInfo process) {}
+    /** What /proc told about the opener in time. */
+    private record Resolved(ProcStatus status, ProcCommand command) {}
 
     private final Fanotify group;
     private final RateLimiter limiter;
@@ -191,19 +193,21 @@ public final class FanotifyDetector implements Detector {
                     rateLimited.incrementAndGet();
                     return;
                 }
-                Opener opener = resolve(tid);
+                Resolved resolved = resolve(tid);
                 event = new AccessEvent(
                         armed.id(),
                         Instant.now(),
-                        tid,
-                        opener.status().tgid(),
-                        opener.status().uid(),
-                        opener.status().gid(),
-                        opener.status().comm(),
+                        new Opener(
+                                tid,
+                                resolved.status().tgid(),
+                                resolved.status().uid(),
+                                resolved.status().gid(),
+                                resolved.status().comm(),
+                                resolved.command().exe(),
+                                resolved.command().cmdline()),
                         Tier.FANOTIFY,
                         !allow,
-                        count,
-                        opener.process());
+                        count);
             }
         } catch (IOException | RuntimeException e) {
             log.error("handling fanotify event failed, allowing the open tid={}", tid, e);
@@ -234,15 +238,17 @@ public final class FanotifyDetector implements Detector {
     }
 
     /** Reads the opener from /proc, giving up after a fixed budget so the open is always answered in time. */
-    private Opener resolve(int tid) {
-        CompletableFuture<Opener> future = CompletableFuture.supplyAsync(
+    private Resolved resolve(int tid) {
+        CompletableFuture<Resolved> future = CompletableFuture.supplyAsync(
                 () -> {
                     ProcStatus status = ProcStatus.of(tid);
-                    return new Opener(status, ProcessInfo.of(status.tgid() > 0 ? status.tgid() : tid));
+                    return new Resolved(status, ProcCommand.of(status.tgid() > 0 ? status.tgid() : tid));
                 },
                 resolvers);
         return future.completeOnTimeout(
-                        new Opener(ProcStatus.GONE, ProcessInfo.UNKNOWN), RESOLVE_BUDGET_MILLIS, TimeUnit.MILLISECONDS)
+                        new Resolved(ProcStatus.GONE, ProcCommand.UNKNOWN),
+                        RESOLVE_BUDGET_MILLIS,
+                        TimeUnit.MILLISECONDS)
                 .join();
     }
 

@@ -104,9 +104,9 @@ final class AlertResources {
         String verb = record.denied() ? "was denied opening" : "opened";
         return "process %s (pid %d, uid %d) %s honeytoken %s (policy %s)"
                 .formatted(
-                        process.comm(),
-                        process.pid(),
-                        process.uid(),
+                        process.process().comm(),
+                        process.process().tgid(),
+                        process.process().uid(),
                         verb,
                         record.key().path(),
                         record.policy());
@@ -123,12 +123,12 @@ final class AlertResources {
 
     private static ProcessInfo process(SeenProcess seen) {
         ProcessInfo info = new ProcessInfo();
-        info.pid = seen.pid();
-        info.comm = seen.comm();
-        info.exe = seen.exe();
-        info.cmdline = seen.cmdline();
-        info.uid = seen.uid();
-        info.gid = seen.gid();
+        info.pid = seen.process().tgid();
+        info.comm = seen.process().comm();
+        info.exe = seen.process().exe();
+        info.cmdline = seen.process().cmdline();
+        info.uid = seen.process().uid();
+        info.gid = seen.process().gid();
         info.time = time(seen.time());
         return info;
     }

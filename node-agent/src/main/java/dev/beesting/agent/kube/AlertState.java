@@ -2,6 +2,7 @@ package dev.beesting.agent.kube;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.KubeContext;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.ProcessInfo;
 import dev.beesting.api.v1alpha1.Severity;
@@ -171,13 +172,16 @@ final class AlertState {
         }
         if (existing.recentProcesses != null) {
             for (ProcessInfo old : existing.recentProcesses) {
+                int pid = old.pid == null ? 0 : old.pid;
                 SeenProcess seen = new SeenProcess(
-                        old.pid == null ? 0 : old.pid,
-                        nonNull(old.comm),
-                        nonNull(old.exe),
-                        nonNull(old.cmdline),
-                        old.uid == null ? 0 : old.uid,
-                        old.gid == null ? 0 : old.gid,
+                        new Opener(
+                                pid,
+                                pid,
+                                old.uid == null ? 0 : old.uid,
+                                old.gid == null ? 0 : old.gid,
+                                nonNull(old.comm),
+                                nonNull(old.exe),
+                                nonNull(old.cmdline)),
                         old.time == null ? firstSeen : Instant.parse(old.time));
                 if (processes.size() < RECENT_PROCESSES && processes.stream().noneMatch(seen::sameProcess)) {
                     processes.addLast(seen);

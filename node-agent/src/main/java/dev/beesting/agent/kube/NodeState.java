@@ -7,7 +7,8 @@ package dev.beesting.agent.kube;
  * @param runtimeVersion container runtime version as NRI reports it
  * @param nriConnected whether the plugin is registered with the runtime
  * @param detector detector tier in use (lsm, fentry, kprobe, syscall, fanotify)
- * @param configGeneration generation of the node config applied
+ * @param configGeneration generation of the node config the agent has fully applied (matching, live planting
+ *     and removal done)
  * @param armedTokens token files armed
  * @param failedTokens tokens that could not be planted
  */

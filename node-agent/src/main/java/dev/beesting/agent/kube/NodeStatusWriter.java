@@ -2,6 +2,8 @@ package dev.beesting.agent.kube;
 
 import static dev.beesting.agent.retry.Backoff.min;
 
+import dev.beesting.agent.retry.Backoff;
+import dev.beesting.agent.retry.PacedLoop;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -17,8 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,19 +53,16 @@ public final class NodeStatusWriter implements AutoCloseable {
     private final Supplier<NodeState> inputs;
     private final Settings settings;
     private final Clock clock;
-    private final Semaphore wake = new Semaphore(0);
+    private final PacedLoop loop;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong writeErrors = new AtomicLong();
-    private final Thread worker;
-    private volatile boolean running = true;
 
     // worker thread only
     private NodeState written;
     private Instant writtenAt;
     private long writtenAtNanos;
     private boolean exists;
-    private Duration backoff;
-    private long retryAtNanos = System.nanoTime();
+    private final Backoff backoff;
 
     private NodeStatusWriter(
             KubernetesClient client,
@@ -80,8 +77,8 @@ public final class NodeStatusWriter implements AutoCloseable {
         this.inputs = inputs;
         this.settings = settings;
         this.clock = clock;
-        this.backoff = settings.minInterval();
-        this.worker = Thread.ofVirtual().name("node-status").start(this::run);
+        this.backoff = new Backoff(settings.minInterval(), settings.retryMax());
+        this.loop = new PacedLoop("node-status", this::guardedStep, () -> {}).start();
     }
 
     public static NodeStatusWriter start(
@@ -96,7 +93,7 @@ public final class NodeStatusWriter implements AutoCloseable {
 
     /** Tells the writer the inputs changed, so it need not wait for its next check. */
     public void changed() {
-        wake.release();
+        loop.wake();
     }
 
     /** Status writes made. */
@@ -109,30 +106,22 @@ public final class NodeStatusWriter implements AutoCloseable {
         return writeErrors.get();
     }
 
-    private void run() {
-        while (running) {
-            Duration wait;
-            try {
-                wait = step();
-            } catch (RuntimeException e) {
-                LOG.error("node status step failed node={} error={}", nodeName, e.toString(), e);
-                wait = settings.checkInterval();
-            }
-            try {
-                wake.tryAcquire(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
+    private Duration guardedStep() {
+        try {
+            return step();
+        } catch (RuntimeException e) {
+            LOG.error("node status step failed node={} error={}", nodeName, e.toString(), e);
+            return settings.checkInterval();
         }
     }
 
     /** Writes if due; returns how long to wait before looking again. */
     private Duration step() {
-        long nanos = System.nanoTime();
-        if (retryAtNanos - nanos > 0) {
-            return Duration.ofNanos(retryAtNanos - nanos);
+        Duration untilRetry = backoff.untilRetry();
+        if (untilRetry.isPositive()) {
+            return untilRetry;
         }
+        long nanos = System.nanoTime();
         NodeState state = inputs.get();
         Instant now = clock.instant();
         Duration untilHeartbeat =
@@ -149,10 +138,8 @@ public final class NodeStatusWriter implements AutoCloseable {
             write(state, now);
         } catch (KubernetesClientException e) {
             writeErrors.incrementAndGet();
-            LOG.warn("node status not written, retrying node={} in={} error={}", nodeName, backoff, e.getMessage());
-            retryAtNanos = System.nanoTime() + backoff.toNanos();
-            Duration wait = backoff;
-            backoff = min(backoff.multipliedBy(2), settings.retryMax());
+            Duration wait = backoff.failed();
+            LOG.warn("node status not written, retrying node={} in={} error={}", nodeName, wait, e.getMessage());
             return wait;
         }
         if (changed) {
@@ -169,7 +156,7 @@ public final class NodeStatusWriter implements AutoCloseable {
         written = state;
         writtenAt = now;
         writtenAtNanos = System.nanoTime();
-        backoff = settings.minInterval();
+        backoff.succeeded();
         return min(settings.checkInterval(), settings.heartbeat());
     }
 
@@ -222,14 +209,6 @@ public final class NodeStatusWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        wake.release();
-        try {
-            if (!worker.join(Duration.ofSeconds(10))) {
-                worker.interrupt();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop(Duration.ofSeconds(10));
     }
 }

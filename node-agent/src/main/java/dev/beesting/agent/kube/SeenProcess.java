@@ -1,27 +1,43 @@
 package dev.beesting.agent.kube;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.model.Opener;
 import java.time.Instant;
 
 /**
- * A process that opened a token, as the alert reports it.
+ * A process that opened a token, and when it last did, as the alert reports it.
  *
- * @param pid process id (thread group) in the node's PID namespace
- * @param comm command name
- * @param exe executable path
- * @param cmdline command line
- * @param uid real uid
- * @param gid real gid
+ * @param process the opener
  * @param time when it last opened the token
  */
-public record SeenProcess(int pid, String comm, String exe, String cmdline, int uid, int gid, Instant time) {
+public record SeenProcess(Opener process, Instant time) {
     static SeenProcess of(Alert alert) {
-        return new SeenProcess(
-                alert.tgid(), alert.comm(), alert.exe(), alert.cmdline(), alert.uid(), alert.gid(), alert.time());
+        return new SeenProcess(alert.opener(), alert.time());
     }
 
-    /** Two sightings are the same process when pid and executable match (a reused pid runs another binary). */
+    /** Two sightings are of the same process when pid and executable match (a reused pid runs another binary). */
     boolean sameProcess(SeenProcess other) {
-        return pid == other.pid && exe.equals(other.exe) && comm.equals(other.comm);
+        return process.sameProcess(other.process);
+    }
+
+    /**
+     * The form pending alerts keep on disk: the flat fields of the first format, {@code pid} being the process id.
+     */
+    record Saved(int pid, String comm, String exe, String cmdline, int uid, int gid, Instant time) {}
+
+    @JsonValue
+    Saved saved() {
+        return new Saved(
+                process.tgid(), process.comm(), process.exe(), process.cmdline(), process.uid(), process.gid(), time);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static SeenProcess restore(Saved saved) {
+        return new SeenProcess(
+                new Opener(
+                        saved.pid(), saved.pid(), saved.uid(), saved.gid(), saved.comm(), saved.exe(), saved.cmdline()),
+                saved.time());
     }
 }

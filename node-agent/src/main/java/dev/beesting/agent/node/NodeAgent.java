@@ -9,9 +9,9 @@ import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.kube.NodeState;
-import dev.beesting.agent.nri.NriPlugin;
-import dev.beesting.agent.nri.NriPluginConfig;
-import dev.beesting.agent.nri.RuntimeInfo;
+import dev.beesting.agent.nri.plugin.NriPlugin;
+import dev.beesting.agent.nri.plugin.NriPluginConfig;
+import dev.beesting.agent.nri.plugin.RuntimeInfo;
 import dev.beesting.agent.tokens.PlantedToken;
 import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
@@ -96,6 +96,8 @@ public final class NodeAgent implements AutoCloseable {
             pipeline = new AlertPipeline(id -> planter.token(id).map(t -> ref(t, options.nodeName())), sinks, 65_536);
             detector.start(pipeline::accept);
             reconciler = new Reconciler(planter);
+            // with no container known yet the first pass is quick: it records the generation the agent starts with
+            reconciler.request();
             NriTokenHandler handler = new NriTokenHandler(planter, reconciler::request);
             NriPlugin plugin = new NriPlugin(
                             NriPluginConfig.of("beesting", PLUGIN_INDEX)
@@ -151,15 +153,15 @@ public final class NodeAgent implements AutoCloseable {
         return Optional.ofNullable(handler.runtime());
     }
 
-    /** What the HoneytokenNode reports about this agent. */
-    public NodeState state(long configGeneration) {
+    /** What the HoneytokenNode reports about this agent, with the config generation it has fully applied. */
+    public NodeState state() {
         RuntimeInfo info = handler.runtime();
         return new NodeState(
                 info == null ? "" : info.name(),
                 info == null ? "" : info.version(),
                 plugin.isConnected(),
                 detector.tier().id(),
-                configGeneration,
+                reconciler.appliedGeneration(),
                 planter.armedCount(),
                 (int) planter.failures());
     }

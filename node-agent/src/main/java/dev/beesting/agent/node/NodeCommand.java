@@ -147,10 +147,11 @@ public final class NodeCommand implements Callable<Integer> {
         }
         opened.push(agent);
         onNewGeneration.accept(agent::configChanged);
+        // a generation that arrived between the agent's start and this subscription is applied too
+        agent.reconciler().request();
         metrics.countDropped("pipeline", agent.pipeline()::dropped);
         if (cluster != null) {
-            NodeStatusWriter status = cluster.startNodeStatus(
-                    node, version(), () -> agent.state(config.get().generation()), Clock.systemUTC());
+            NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
             opened.push(status);
             metrics.countApiWriteErrors("node-status", status::writeErrors);
         }

@@ -1,12 +1,12 @@
 package dev.beesting.agent.node;
 
-import dev.beesting.agent.nri.Container;
-import dev.beesting.agent.nri.ContainerAdjustment;
-import dev.beesting.agent.nri.NriEvent;
-import dev.beesting.agent.nri.NriHandler;
-import dev.beesting.agent.nri.Pod;
-import dev.beesting.agent.nri.RuntimeInfo;
-import dev.beesting.agent.nri.StateChange;
+import dev.beesting.agent.nri.plugin.Container;
+import dev.beesting.agent.nri.plugin.ContainerAdjustment;
+import dev.beesting.agent.nri.plugin.NriEvent;
+import dev.beesting.agent.nri.plugin.NriHandler;
+import dev.beesting.agent.nri.plugin.Pod;
+import dev.beesting.agent.nri.plugin.RuntimeInfo;
+import dev.beesting.agent.nri.plugin.StateChange;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

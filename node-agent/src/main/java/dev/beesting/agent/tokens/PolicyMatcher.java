@@ -39,6 +39,10 @@ final class PolicyMatcher {
         return wanted;
     }
 
+    long generation() {
+        return config.get().generation();
+    }
+
     /** The policies of the current config by name. */
     Map<String, CompiledPolicy> byName() {
         Map<String, CompiledPolicy> policies = new HashMap<>();

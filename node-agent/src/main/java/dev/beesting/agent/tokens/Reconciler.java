@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link TokenPlanter#reconcile()} on one background thread whenever asked. Requests that arrive while a pass
  * waits to start are folded into it; one arriving during a pass causes exactly one more, so the last change is
- * always seen.
+ * always seen. It remembers the node-config generation of the last pass that completed: the generation the agent has
+ * fully applied, which the node status reports.
  */
 public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -21,6 +22,7 @@ public final class Reconciler implements AutoCloseable {
             Thread.ofVirtual().name("live-reconcile").factory());
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong appliedGeneration = new AtomicLong();
 
     public Reconciler(TokenPlanter planter) {
         this.planter = planter;
@@ -42,11 +44,22 @@ public final class Reconciler implements AutoCloseable {
         return passes.get();
     }
 
+    /**
+     * The node-config generation every started container has been reconciled with: read when a pass starts, recorded
+     * when it completes (a generation arriving during a pass is recorded by the pass it asks for). 0 before the
+     * first pass.
+     */
+    public long appliedGeneration() {
+        return appliedGeneration.get();
+    }
+
     private void pass() {
         queued.set(false);
         long start = System.nanoTime();
         try {
+            long generation = planter.configGeneration();
             int changes = planter.reconcile();
+            appliedGeneration.set(generation);
             if (changes > 0) {
                 LOG.info(
                         "live reconcile done changes={} armed={} failures={} ms={}",

@@ -200,6 +200,11 @@ public final class TokenPlanter {
         return reconcile.reconcile(container);
     }
 
+    /** The generation of the node config that policies are matched against now. */
+    public long configGeneration() {
+        return policies.generation();
+    }
+
     /** The token armed under a detector id, for attribution. */
     public Optional<PlantedToken> token(long tokenId) {
         return tokens.token(tokenId);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.detect.AccessEvent;
-import dev.beesting.agent.detect.ProcessInfo;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.io.ByteArrayOutputStream;
@@ -47,8 +47,8 @@ class AlertPipelineTest {
         }
         Alert alert = seen.getFirst();
         assertThat(alert.token().kube().pod()).isEqualTo("cms-1");
-        assertThat(alert.comm()).isEqualTo("cat");
-        assertThat(alert.exe()).isEqualTo("/bin/cat");
+        assertThat(alert.opener().comm()).isEqualTo("cat");
+        assertThat(alert.opener().exe()).isEqualTo("/bin/cat");
         assertThat(alert.count()).isEqualTo(3);
     }
 
@@ -61,7 +61,10 @@ class AlertPipelineTest {
             await().until(() -> seen.size() == 1);
             assertThat(pipeline.ignored()).isEqualTo(1);
         }
-        assertThat(seen).singleElement().extracting(Alert::exe).isEqualTo("/bin/sh");
+        assertThat(seen)
+                .singleElement()
+                .extracting(alert -> alert.opener().exe())
+                .isEqualTo("/bin/sh");
     }
 
     @Test
@@ -106,14 +109,9 @@ class AlertPipelineTest {
         return new AccessEvent(
                 token,
                 Instant.parse("2026-11-23T10:00:00Z"),
-                42,
-                42,
-                0,
-                0,
-                comm,
+                new Opener(42, 42, 0, 0, comm, exe, comm + " /root/.aws/credentials"),
                 Tier.SYSCALL,
                 false,
-                3,
-                new ProcessInfo(exe, comm + " /root/.aws/credentials"));
+                3);
     }
 }

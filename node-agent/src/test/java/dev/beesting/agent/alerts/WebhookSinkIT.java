@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
@@ -79,13 +80,7 @@ class WebhookSinkIT {
         return new Alert(
                 Instant.parse("2026-11-23T10:00:00Z"),
                 TOKEN,
-                4711,
-                4711,
-                0,
-                0,
-                "cat",
-                "/bin/cat",
-                "cat /root/.aws/credentials",
+                new Opener(4711, 4711, 0, 0, "cat", "/bin/cat", "cat /root/.aws/credentials"),
                 "syscall",
                 count,
                 false);

@@ -10,6 +10,7 @@ import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.RateLimit;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  * overhead per tier, a 10 s flood on one token, and access-to-JSON-line latency. Run by hack/bench-detect.sh.
  */
 public final class DetectBench {
-    private static final Path OPENER = Path.of("node-agent", "target", "test-tools", "opener");
+    private static final Path OPENER = Path.of("target", "test-tools", "opener");
     private static final long PAIRS = Long.getLong("bench.pairs", 500_000);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 7);
     private static final int FLOOD_SECONDS = Integer.getInteger("bench.floodSeconds", 10);
@@ -165,7 +166,7 @@ public final class DetectBench {
     }
 
     private static AccessEvent warmUpEvent() {
-        return new AccessEvent(0, Instant.now(), 1, 1, 0, 0, "warmup", Tier.SYSCALL, false, 1);
+        return new AccessEvent(0, Instant.now(), new Opener(1, 1, 0, 0, "warmup", "", ""), Tier.SYSCALL, false, 1);
     }
 
     private static String opener(String mode, Path file, String... args) throws Exception {

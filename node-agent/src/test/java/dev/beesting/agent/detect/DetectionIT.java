@@ -26,15 +26,15 @@ class DetectionIT {
 
             AccessEvent event = kernel.awaitEvent(from(id, cat));
             assertThat(cat.stdout()).isEqualTo("AKIA-test\n");
-            assertThat(event.pid()).isEqualTo((int) cat.pid());
-            assertThat(event.comm()).isEqualTo("cat");
-            assertThat(event.uid()).isZero();
+            assertThat(event.opener().pid()).isEqualTo((int) cat.pid());
+            assertThat(event.opener().comm()).isEqualTo("cat");
+            assertThat(event.opener().uid()).isZero();
             assertThat(event.tier()).isEqualTo(tier);
             assertThat(event.denied()).isFalse();
             assertThat(event.count()).isEqualTo(1);
             // cat is gone long before the agent could read /proc: the hook itself must have captured these
-            assertThat(event.process().exe()).endsWith("/bin/cat");
-            assertThat(event.process().cmdline()).isEqualTo("cat " + token);
+            assertThat(event.opener().exe()).endsWith("/bin/cat");
+            assertThat(event.opener().cmdline()).isEqualTo("cat " + token);
         }
     }
 
@@ -48,7 +48,7 @@ class DetectionIT {
 
             RealKernel.Run cat = run("cat", link.toString());
 
-            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+            assertThat(kernel.awaitEvent(from(id, cat)).opener().comm()).isEqualTo("cat");
         }
     }
 
@@ -62,7 +62,7 @@ class DetectionIT {
 
             RealKernel.Run cat = run("cat", hardLink.toString());
 
-            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+            assertThat(kernel.awaitEvent(from(id, cat)).opener().comm()).isEqualTo("cat");
         }
     }
 
@@ -89,7 +89,7 @@ class DetectionIT {
 
             assertThat(cat.exitCode()).as(cat.stderr()).isZero();
             assertThat(cat.stdout()).isEqualTo("secret\n");
-            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+            assertThat(kernel.awaitEvent(from(id, cat)).opener().comm()).isEqualTo("cat");
         }
     }
 
@@ -105,7 +105,7 @@ class DetectionIT {
 
             RealKernel.Run cat = run("cat", viaProc.toString());
 
-            assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+            assertThat(kernel.awaitEvent(from(id, cat)).opener().comm()).isEqualTo("cat");
         }
     }
 
@@ -136,7 +136,7 @@ class DetectionIT {
                 RealKernel.Run cat = run("cat", token.toString());
 
                 assertThat(cat.stdout()).isEqualTo("secret\n");
-                assertThat(kernel.awaitEvent(from(id, cat)).comm()).isEqualTo("cat");
+                assertThat(kernel.awaitEvent(from(id, cat)).opener().comm()).isEqualTo("cat");
             } finally {
                 kernel.detector.disarm(id); // fanotify holds the token open, which would keep the mount busy
                 run("umount", merged.toString());
@@ -159,7 +159,7 @@ class DetectionIT {
 
             // events arrive in order: once the second cat's is here, one for the first would be too
             kernel.awaitEvent(from(id, catToken));
-            assertThat(kernel.events).noneMatch(e -> e.tgid() == catOther.pid());
+            assertThat(kernel.events).noneMatch(e -> e.opener().tgid() == catOther.pid());
             assertThat(kernel.events).allMatch(e -> e.tokenId() == id);
         }
     }
@@ -200,7 +200,7 @@ class DetectionIT {
             RealKernel.Run catMarker = run("cat", marker.toString());
 
             kernel.awaitEvent(from(markerId, catMarker));
-            assertThat(kernel.events).noneMatch(e -> e.tgid() == catToken.pid());
+            assertThat(kernel.events).noneMatch(e -> e.opener().tgid() == catToken.pid());
         }
     }
 }

@@ -88,7 +88,7 @@ class EvasionIT {
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(kernel.events.stream()
                                     .filter(e -> e.tokenId() == id)
-                                    .map(e -> (long) e.tgid())
+                                    .map(e -> (long) e.opener().tgid())
                                     .collect(Collectors.toSet()))
                             .containsExactlyInAnyOrderElementsOf(pids));
             assertThat(kernel.detector.count(id)).isEqualTo(100);
@@ -107,11 +107,11 @@ class EvasionIT {
 
             assertThat(kernel.detector.count(id)).isEqualTo(opens);
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> assertThat(kernel.events).anyMatch(e -> e.tgid() == flood.pid() && e.count() > 0));
+                    .untilAsserted(() ->
+                            assertThat(kernel.events).anyMatch(e -> e.opener().tgid() == flood.pid() && e.count() > 0));
             // the limit is per (token, process): count the flooding process's events only
             long delivered = kernel.events.stream()
-                    .filter(e -> e.tokenId() == id && e.tgid() == flood.pid())
+                    .filter(e -> e.tokenId() == id && e.opener().tgid() == flood.pid())
                     .count();
             // 16 per second per process, over at most 3 windows of the 2 s run
             assertThat(delivered).isPositive().isLessThanOrEqualTo(3 * 16);
@@ -131,7 +131,7 @@ class EvasionIT {
 
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             AccessEvent event = kernel.awaitEvent(from(id, run));
-            assertThat(event.comm()).isEqualTo("opener");
+            assertThat(event.opener().comm()).isEqualTo("opener");
             assertThat(kernel.detector.count(id)).isPositive();
         }
     }

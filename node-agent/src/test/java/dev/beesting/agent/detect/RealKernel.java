@@ -79,7 +79,7 @@ final class RealKernel implements AutoCloseable {
     }
 
     static Predicate<AccessEvent> from(long tokenId, Run run) {
-        return e -> e.tokenId() == tokenId && e.tgid() == run.pid();
+        return e -> e.tokenId() == tokenId && e.opener().tgid() == run.pid();
     }
 
     @Override

@@ -35,7 +35,7 @@ class AlertStateTest {
         AlertRecord record = state.snapshot();
         assertThat(record.processes()).hasSize(AlertState.RECENT_PROCESSES);
         assertThat(record.processes())
-                .extracting(SeenProcess::pid)
+                .extracting(seen -> seen.process().tgid())
                 .containsExactly(110, 115, 114, 113, 112, 111, 109, 108, 107, 106);
         assertThat(record.latest().time()).isEqualTo(T0.plusSeconds(20));
     }

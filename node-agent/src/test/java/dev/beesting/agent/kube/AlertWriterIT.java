@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.Severity;
@@ -229,7 +230,8 @@ class AlertWriterIT {
                 40,
                 T0.minusSeconds(3600),
                 T0.minusSeconds(60),
-                List.of(new SeenProcess(12, "curl", "/usr/bin/curl", "curl", 0, 0, T0.minusSeconds(60))),
+                List.of(new SeenProcess(
+                        new Opener(12, 12, 0, 0, "curl", "/usr/bin/curl", "curl"), T0.minusSeconds(60))),
                 false,
                 true));
         client.resource(earlier).create();
@@ -254,7 +256,8 @@ class AlertWriterIT {
                                         T0.minusSeconds(3600),
                                         T0.minusSeconds(60),
                                         List.of(new SeenProcess(
-                                                12, "curl", "/usr/bin/curl", "curl", 0, 0, T0.minusSeconds(60))),
+                                                new Opener(12, 12, 0, 0, "curl", "/usr/bin/curl", "curl"),
+                                                T0.minusSeconds(60))),
                                         false,
                                         true)))));
         assertThat(alertCount()).isEqualTo(40);

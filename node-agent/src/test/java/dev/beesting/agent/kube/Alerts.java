@@ -3,6 +3,7 @@ package dev.beesting.agent.kube;
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.KubeContext;
 import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
@@ -26,7 +27,12 @@ final class Alerts {
 
     static Alert access(TokenRef token, long count, int pid, String comm, Instant time) {
         return new Alert(
-                time, token, pid, pid, 0, 0, comm, "/bin/" + comm, comm + " " + token.path(), "syscall", count, false);
+                time,
+                token,
+                new Opener(pid, pid, 0, 0, comm, "/bin/" + comm, comm + " " + token.path()),
+                "syscall",
+                count,
+                false);
     }
 
     static Alert access(long count, int pid, String comm, Instant time) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ class AgentMetricsIT {
             new TokenRef("/root/.aws/credentials", "fake-aws", Severity.HIGH, PolicyAction.ALERT, List.of(), null);
 
     private static Alert alert(String tier) {
-        return new Alert(Instant.now(), TOKEN, 1, 1, 0, 0, "cat", "/bin/cat", "cat", tier, 1, false);
+        return new Alert(Instant.now(), TOKEN, new Opener(1, 1, 0, 0, "cat", "/bin/cat", "cat"), tier, 1, false);
     }
 
     private static String scrape(int port) throws Exception {

@@ -70,7 +70,7 @@ abstract class LiveTokensE2E extends ContainerdSuite {
                 .isEqualTo("444 0\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
         Alert alert = alerts.getFirst();
-        assertThat(alert.comm()).isEqualTo("cat");
+        assertThat(alert.opener().comm()).isEqualTo("cat");
         assertThat(alert.token().path()).isEqualTo(KEY_PATH);
         assertThat(alert.token().policy()).isEqualTo("fake-aws");
         assertThat(alert.token().kube().pod()).isEqualTo("cms-web");
@@ -123,7 +123,7 @@ abstract class LiveTokensE2E extends ContainerdSuite {
         assertThat(agent.planter().armedCount()).isZero();
         assertThat(hostDir).isEmptyDirectory();
         assertThat(hostFile).hasContent("host secret");
-        assertThat(agent.state(1).failedTokens()).isEqualTo(2);
+        assertThat(agent.state().failedTokens()).isEqualTo(2);
     }
 
     @Test

@@ -100,7 +100,7 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
         Alert alert = alerts.getFirst();
-        assertThat(alert.comm()).isEqualTo("cat");
+        assertThat(alert.opener().comm()).isEqualTo("cat");
         assertThat(alert.token().path()).isEqualTo(KEY_PATH);
         assertThat(alert.token().policy()).isEqualTo("fake-aws");
         assertThat(alert.token().kube().namespace()).isEqualTo("cms");

@@ -1,0 +1,121 @@
+package dev.beesting.agent.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one alert's changes to the API server: creates or adopts its HoneytokenAlert, patches its status, then
+ * records or updates the Event on the Pod. State changes happen under the store's monitor; API calls outside it.
+ */
+final class AlertDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertDelivery.class);
+
+    private final AlertApi api;
+    private final AlertStore store;
+    private final Duration minWriteInterval;
+    private final Runnable again;
+
+    /**
+     * @param again asks for another round soon (an object someone deleted is created again)
+     */
+    AlertDelivery(AlertApi api, AlertStore store, Duration minWriteInterval, Runnable again) {
+        this.api = api;
+        this.store = store;
+        this.minWriteInterval = minWriteInterval;
+        this.again = again;
+    }
+
+    /** API requests made. */
+    long requests() {
+        return api.requests();
+    }
+
+    /** Writes what changed in one alert; throws what the API server answered. */
+    void write(AlertState state, Instant now) {
+        AlertRecord record;
+        long version;
+        boolean alertPending;
+        boolean alertExists;
+        synchronized (store) {
+            record = state.snapshot();
+            version = state.version();
+            alertPending = state.alertPending();
+            alertExists = state.alertExists();
+        }
+        if (alertPending) {
+            if (!alertExists) {
+                var existing = api.createAlert(record);
+                synchronized (store) {
+                    if (existing.isEmpty()) {
+                        state.created();
+                    } else {
+                        state.adopt(existing.get().getStatus());
+                        record = state.snapshot();
+                        version = state.version();
+                    }
+                    state.alertExists(true);
+                }
+            }
+            if (!api.patchAlertStatus(record)) {
+                synchronized (store) {
+                    state.alertExists(false); // deleted by someone: create it again next round
+                    state.nextWriteAt(now);
+                }
+                again.run();
+                return;
+            }
+            synchronized (store) {
+                state.alertWritten(version);
+            }
+        }
+        boolean eventPending;
+        boolean eventExists;
+        synchronized (store) {
+            eventPending = state.eventPending();
+            eventExists = state.eventExists();
+        }
+        if (eventPending) {
+            boolean written = eventExists ? api.patchEvent(record) : api.createOrPatchEvent(record);
+            synchronized (store) {
+                state.eventExists(written);
+                if (written) {
+                    state.eventWritten(version);
+                } else {
+                    state.nextWriteAt(now); // deleted (Events expire): create it again next round
+                }
+            }
+            if (!written) {
+                again.run();
+                return;
+            }
+        }
+        synchronized (store) {
+            state.nextWriteAt(now.plus(minWriteInterval));
+        }
+        store.changed();
+    }
+
+    /** The API refuses this object for good (forbidden, invalid, namespace gone): retrying cannot help. */
+    void giveUp(AlertState state, KubernetesClientException e) {
+        LOG.error(
+                "API server refused the alert, giving up on this update alert={} namespace={} code={} error={}",
+                state.key().objectName(),
+                state.key().namespace(),
+                e.getCode(),
+                e.getMessage());
+        synchronized (store) {
+            state.alertWritten(state.version());
+            state.eventWritten(state.version());
+        }
+        store.changed();
+    }
+
+    static boolean retryable(KubernetesClientException e) {
+        int code = e.getCode();
+        // code 0 or below: no HTTP answer at all (connection refused, timeout)
+        return code <= 0 || code == 408 || code == 409 || code == 429 || code >= 500;
+    }
+}

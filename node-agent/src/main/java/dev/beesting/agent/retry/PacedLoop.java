@@ -1,0 +1,74 @@
+package dev.beesting.agent.retry;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A virtual thread that runs a step, then waits as long as the step asked or until {@link #wake()}d, until stopped;
+ * the background writers' loop. Wakes that arrive during a step are folded into one.
+ */
+public final class PacedLoop {
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    /**
+     * @param name the thread's name
+     * @param step one round of work; returns how long to wait before the next
+     * @param last runs once after the loop stopped, on the loop's thread (a final flush)
+     */
+    public PacedLoop(String name, Supplier<Duration> step, Runnable last) {
+        this.worker = Thread.ofVirtual().name(name).unstarted(() -> {
+            run(step);
+            last.run();
+        });
+    }
+
+    /** Starts the loop; separate from construction so the owner can finish its own before the first step. */
+    public PacedLoop start() {
+        worker.start();
+        return this;
+    }
+
+    /** Runs the next step now instead of after the wait. */
+    public void wake() {
+        wake.release();
+    }
+
+    /**
+     * Asks the loop to stop and waits for it (and its last action) to end; interrupts it when that takes longer than
+     * {@code timeout}.
+     *
+     * @return whether it ended in time
+     */
+    public boolean stop(Duration timeout) {
+        running = false;
+        wake.release();
+        try {
+            if (worker.join(timeout)) {
+                return true;
+            }
+            worker.interrupt();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void run(Supplier<Duration> step) {
+        while (running) {
+            Duration wait = step.get();
+            try {
+                if (wait.isPositive()) {
+                    wake.tryAcquire(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+                }
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+}
