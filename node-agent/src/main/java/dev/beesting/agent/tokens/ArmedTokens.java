@@ -73,6 +73,14 @@ final class ArmedTokens {
         save(new ContainerRecord(container.pod(), container.container(), entries));
     }
 
+    /** Disarms one token of a container now, before its file is emptied or deleted. */
+    void disarm(String containerId, PlantedToken token) {
+        disarm(token);
+        byContainer.computeIfPresent(
+                containerId,
+                (id, list) -> list.stream().filter(t -> !t.equals(token)).toList());
+    }
+
     /**
      * Disarms every token of a container that is gone and forgets its record (not the saved one, see
      * {@link #deleteSaved}); empty when none were armed here.

@@ -55,6 +55,12 @@ final class LiveReconcile {
             if (entry.emptied() || (want != null && want.policy().name().equals(entry.policy()))) {
                 continue;
             }
+            // disarmed before the file is touched: emptying an armed file is an open the detector would report (as
+            // the agent, on the victim's pod) and one that lsm with Block would deny
+            armed.stream()
+                    .filter(t -> t.path().equals(entry.path()))
+                    .toList()
+                    .forEach(t -> tokens.disarm(container.id(), t));
             armed.removeIf(t -> t.path().equals(entry.path()));
             changes++;
             switch (entry.kind()) {

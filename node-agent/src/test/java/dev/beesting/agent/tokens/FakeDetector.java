@@ -18,6 +18,8 @@ final class FakeDetector implements Detector {
     final Map<Long, Path> armed = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     volatile boolean failArm;
+    /** Called with the token id and its file just before a token is disarmed. */
+    volatile java.util.function.BiConsumer<Long, Path> onDisarm = (id, file) -> {};
 
     @Override
     public Tier tier() {
@@ -39,6 +41,10 @@ final class FakeDetector implements Detector {
 
     @Override
     public void disarm(long tokenId) {
+        Path file = armed.get(tokenId);
+        if (file != null) {
+            onDisarm.accept(tokenId, file);
+        }
         armed.remove(tokenId);
     }
 

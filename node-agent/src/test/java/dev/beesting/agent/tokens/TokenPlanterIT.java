@@ -148,6 +148,32 @@ class TokenPlanterIT {
     }
 
     @Test
+    void aTokenIsDisarmedBeforeTheAgentEmptiesItSoTheAgentNeverTripsItsOwnAlarm() throws IOException {
+        // the truncate of an armed file is an open the BPF tiers report (naming the agent, with an Event on the
+        // victim pod), and one that lsm with Block denies, leaving the bait in place
+        Map<Long, Long> sizeWhenDisarmed = new java.util.concurrent.ConcurrentHashMap<>();
+        detector.onDisarm = (id, file) -> {
+            try {
+                sizeWhenDisarmed.put(id, Files.size(file));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        TokenPlanter planter = planter();
+        planter.plant(CMS_POD, WEB);
+        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+
+        config.set(config());
+        planter.reconcile();
+
+        assertThat(sizeWhenDisarmed)
+                .hasSize(2)
+                .allSatisfy((id, size) -> assertThat(size)
+                        .as("token %d still had its content when disarmed", id)
+                        .isPositive());
+    }
+
+    @Test
     void emptiedMountsStayUnarmedAcrossARestartAndComeBackWithThePolicy() throws IOException {
         NodeConfig withPolicy = config.get();
         TokenPlanter before = planter();
