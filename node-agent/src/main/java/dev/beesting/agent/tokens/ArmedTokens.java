@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,9 @@ final class ArmedTokens {
     /** Makes {@code armed} the container's tokens: disarms those it no longer holds and saves its new record. */
     void replace(RunningContainer container, List<PlantedToken> armed, List<ContainerRecord.Entry> entries) {
         List<PlantedToken> before = byContainer.getOrDefault(container.id(), List.of());
-        before.stream().filter(t -> !armed.contains(t)).forEach(this::disarm);
+        // by detector id: a token whose policy was edited in place keeps its id and stays armed
+        Set<Long> kept = armed.stream().map(PlantedToken::tokenId).collect(Collectors.toSet());
+        before.stream().filter(t -> !kept.contains(t.tokenId())).forEach(this::disarm);
         remember(container.id(), armed);
         save(new ContainerRecord(container.pod(), container.container(), entries));
     }

@@ -2,6 +2,7 @@ package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.tokens.ContainerRecord.Entry;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
+import dev.beesting.api.nodeconfig.CompiledPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,11 @@ final class LiveReconcile {
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry entry = entries.get(i);
             WantedToken want = wanted.get(entry.path());
-            if (entry.emptied() || (want != null && want.policy().name().equals(entry.policy()))) {
+            if (entry.emptied()) {
+                continue;
+            }
+            if (want != null && want.policy().name().equals(entry.policy())) {
+                changes += refresh(container, entry, want.policy(), armed);
                 continue;
             }
             // disarmed before the file is touched: emptying an armed file is an open the detector would report (as
@@ -110,6 +115,49 @@ final class LiveReconcile {
                     armed.size());
         }
         return changes;
+    }
+
+    /**
+     * Lets an edit of the policy reach a token it planted earlier: severity and ignoreProcesses at once, an action change
+     * (Alert, Block) by arming the file again. The content stays what the container got: it is the value an attacker
+     * may already hold, so it keeps identifying this container.
+     */
+    private int refresh(RunningContainer container, Entry entry, CompiledPolicy policy, List<PlantedToken> armed) {
+        int at = -1;
+        for (int i = 0; i < armed.size(); i++) {
+            if (armed.get(i).path().equals(entry.path())) {
+                at = i;
+            }
+        }
+        if (at < 0 || armed.get(at).policy().equals(policy)) {
+            return 0;
+        }
+        PlantedToken current = armed.get(at);
+        if (current.policy().action() == policy.action()) {
+            armed.set(
+                    at,
+                    new PlantedToken(
+                            current.tokenId(),
+                            current.hostFile(),
+                            current.path(),
+                            current.pod(),
+                            current.container(),
+                            policy));
+            return 1;
+        }
+        tokens.disarm(container.id(), current);
+        armed.remove(at);
+        try {
+            armed.add(
+                    switch (entry.kind()) {
+                        case MOUNT ->
+                            mounts.rearm(container.id(), entry, container.pod(), container.container(), policy);
+                        case LIVE -> live.rearm(container, entry, container.pod(), container.container(), policy);
+                    });
+        } catch (IOException | RuntimeException e) {
+            failures.failed("token not armed again after a policy edit", container.id(), entry.path(), e);
+        }
+        return 1;
     }
 
     void forget(String containerId) {

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 /** Records what is armed; for testing the token logic without a kernel. Detection itself is tested for real. */
 final class FakeDetector implements Detector {
     final Map<Long, Path> armed = new ConcurrentHashMap<>();
+    final Map<Long, AccessAction> actions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     volatile boolean failArm;
     /** Called with the token id and its file just before a token is disarmed. */
@@ -36,6 +37,7 @@ final class FakeDetector implements Detector {
         }
         long id = ids.incrementAndGet();
         armed.put(id, file);
+        actions.put(id, action);
         return id;
     }
 

@@ -2,10 +2,13 @@ package dev.beesting.agent.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.LabelSelector;
+import dev.beesting.api.v1alpha1.PolicyAction;
+import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,6 +195,61 @@ class TokenPlanterIT {
         assertThat(after.armedCount()).isEqualTo(2);
         assertThat(Files.readString(file)).matches("id=AKIA[A-Z2-7]{16}");
         assertThat(after.failures()).isZero();
+    }
+
+    @Test
+    void anEditOfThePolicyReachesTheTokensOfRunningContainers() throws IOException {
+        TokenPlanter planter = planter();
+        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
+        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+        String content = Files.readString(file);
+        CompiledPolicy alerting = config.get().policies().getFirst();
+        CompiledPolicy edited = new CompiledPolicy(
+                alerting.name(),
+                alerting.uid(),
+                alerting.generation() + 1,
+                alerting.namespaces(),
+                alerting.podSelector(),
+                alerting.tokens(),
+                Severity.CRITICAL,
+                PolicyAction.BLOCK,
+                List.of("/usr/bin/backup-agent"));
+
+        config.set(config(edited));
+        planter.reconcile();
+
+        assertThat(planter.tokens(WEB.id())).hasSize(2).allSatisfy(token -> {
+            assertThat(token.policy()).isEqualTo(edited);
+            assertThat(planter.token(token.tokenId())).contains(token);
+            assertThat(detector.actions.get(token.tokenId()))
+                    .as("Alert to Block arms the file again, to deny")
+                    .isEqualTo(AccessAction.BLOCK);
+        });
+        assertThat(detector.armed).hasSize(2);
+        assertThat(Files.readString(file))
+                .as("the content the container got stays")
+                .isEqualTo(content);
+        assertThat(planter.failures()).isZero();
+
+        // severity and ignoreProcesses alone keep the armed file as it is
+        CompiledPolicy lowered = new CompiledPolicy(
+                edited.name(),
+                edited.uid(),
+                edited.generation() + 1,
+                edited.namespaces(),
+                edited.podSelector(),
+                edited.tokens(),
+                Severity.LOW,
+                PolicyAction.BLOCK,
+                List.of());
+        List<Long> ids =
+                planter.tokens(WEB.id()).stream().map(PlantedToken::tokenId).toList();
+        config.set(config(lowered));
+        planter.reconcile();
+        assertThat(planter.tokens(WEB.id())).extracting(PlantedToken::tokenId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(planter.tokens(WEB.id()))
+                .allSatisfy(t -> assertThat(t.policy().severity()).isEqualTo(Severity.LOW));
+        assertThat(detector.armed.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     private static NodeConfig config(CompiledPolicy... policies) {
