@@ -3,6 +3,7 @@ package dev.beesting.agent.kube;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -21,9 +22,12 @@ public final class Cluster implements AutoCloseable {
         return new Cluster(KubeClients.forAgent());
     }
 
-    /** Starts following the compiled node config in the Secret of {@code namespace}. */
-    public NodeConfigWatcher watchNodeConfig(String namespace) {
-        return NodeConfigWatcher.start(client, namespace);
+    /**
+     * Starts following the compiled node config in the Secret of {@code namespace}, starting from the last good one
+     * kept under {@code stateDir}.
+     */
+    public NodeConfigWatcher watchNodeConfig(String namespace, Path stateDir) {
+        return NodeConfigWatcher.start(client, namespace, Optional.of(stateDir.resolve(NodeConfigWatcher.SAVED)));
     }
 
     /** Starts writing HoneytokenAlerts and Pod Events, keeping undelivered ones under {@code stateDir}. */

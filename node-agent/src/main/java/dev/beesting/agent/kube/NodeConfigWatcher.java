@@ -6,9 +6,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -19,18 +24,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the operator's compiled node config: watches the one Secret {@code beesting-node-config} by name in the
  * agent's namespace (the agent may read no other Secret), keeps the newest good config and tells listeners when
- * a new generation arrives. A document that does not parse is logged and ignored; the last good config stays.
+ * a new generation arrives. A document that does not parse is logged and ignored; the last good config stays. The
+ * last good config is also kept in a file, so a restarted agent starts from it while the Secret is missing or
+ * rejected, instead of from "no policies", which would take every token away.
  */
 public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeConfigWatcher.class);
 
+    /** The file under the state dir holding the last good config. */
+    public static final String SAVED = "node-config.json";
+
     private final AtomicReference<NodeConfig> current = new AtomicReference<>(NodeConfig.empty());
     private final List<Consumer<NodeConfig>> listeners = new CopyOnWriteArrayList<>();
     private final String namespace;
+    private final Optional<Path> saved;
     private SharedIndexInformer<Secret> informer;
 
-    private NodeConfigWatcher(String namespace) {
+    private NodeConfigWatcher(String namespace, Optional<Path> saved) {
         this.namespace = namespace;
+        this.saved = saved;
+        saved.flatMap(NodeConfigWatcher::load).ifPresent(config -> {
+            current.set(config);
+            LOG.info(
+                    "node config loaded from the last run generation={} policies={} file={}",
+                    config.generation(),
+                    config.policies().size(),
+                    saved.get());
+        });
     }
 
     /**
@@ -38,7 +58,12 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
      * config with generation 0).
      */
     public static NodeConfigWatcher start(KubernetesClient client, String namespace) {
-        NodeConfigWatcher watcher = new NodeConfigWatcher(namespace);
+        return start(client, namespace, Optional.empty());
+    }
+
+    /** Like {@link #start(KubernetesClient, String)}, starting from and keeping the last good config in {@code saved}. */
+    public static NodeConfigWatcher start(KubernetesClient client, String namespace, Optional<Path> saved) {
+        NodeConfigWatcher watcher = new NodeConfigWatcher(namespace, saved);
         watcher.informer = client.secrets()
                 .inNamespace(namespace)
                 .withName(NodeConfig.SECRET_NAME)
@@ -83,6 +108,7 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
                     config.generation());
         }
         current.set(config);
+        saved.ifPresent(file -> save(file, config));
         LOG.info(
                 "node config applied generation={} policies={}",
                 config.generation(),
@@ -93,6 +119,31 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
             } catch (RuntimeException e) {
                 LOG.error("node config listener failed generation={} error={}", config.generation(), e.toString(), e);
             }
+        }
+    }
+
+    private static Optional<NodeConfig> load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NodeConfigCodec.read(Files.readString(file)));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("saved node config unreadable, starting without one file={} error={}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static void save(Path file, NodeConfig config) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, NodeConfigCodec.write(config));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.error(
+                    "node config not saved, a restart starts from the Secret alone file={} error={}",
+                    file,
+                    e.toString());
         }
     }
 

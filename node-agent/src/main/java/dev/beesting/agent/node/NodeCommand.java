@@ -125,7 +125,7 @@ public final class NodeCommand implements Callable<Integer> {
         } else {
             cluster = Cluster.connect();
             opened.push(cluster);
-            NodeConfigWatcher watcher = cluster.watchNodeConfig(namespace);
+            NodeConfigWatcher watcher = cluster.watchNodeConfig(namespace, stateDir);
             opened.push(watcher);
             config = watcher;
             onNewGeneration = watcher::onNewGeneration;

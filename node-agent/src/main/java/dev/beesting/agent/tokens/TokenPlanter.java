@@ -185,6 +185,11 @@ public final class TokenPlanter {
      * @return how many tokens were planted or taken away
      */
     public int reconcile() {
+        if (configGeneration() == 0) {
+            // no config known yet (the Secret missing, unreadable or rejected at start): not "no policies". What is
+            // armed stays armed, with its action, until a config arrives
+            return 0;
+        }
         int changes = 0;
         for (String id : containers.ids()) {
             changes += reconcile(id);

@@ -10,12 +10,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigWatcherIT {
     private static final String NAMESPACE = "beesting-system";
@@ -81,6 +84,32 @@ class NodeConfigWatcherIT {
             assertThat(watcher.get()).isEqualTo(NodeConfig.empty());
             write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(3, "fake-aws")));
             await().until(() -> watcher.get().generation() == 3);
+        }
+    }
+
+    @Test
+    void aRestartedAgentStartsFromTheLastGoodConfigWhileTheSecretIsMissingOrRejected(@TempDir Path stateDir) {
+        Path saved = stateDir.resolve(NodeConfigWatcher.SAVED);
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(7, "fake-aws")));
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            await().until(() -> watcher.get().generation() == 7);
+        }
+
+        // the operator is down and the Secret gone: the agent restarts with what it last knew, not with no policies
+        client.secrets().inNamespace(NAMESPACE).withName(NodeConfig.SECRET_NAME).delete();
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            assertThat(watcher.get().generation()).isEqualTo(7);
+            assertThat(watcher.get().policies())
+                    .extracting(CompiledPolicy::name)
+                    .containsExactly("fake-aws");
+        }
+
+        // a Secret written by a newer operator (a format this agent cannot read) changes nothing either
+        write(NodeConfig.SECRET_NAME, "{\"apiVersion\":\"beesting.dev/nodeconfig/v9\",\"generation\":8}");
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> watcher.get().generation() == 7);
         }
     }
 

@@ -198,6 +198,22 @@ class TokenPlanterIT {
     }
 
     @Test
+    void withoutAnyConfigYetNothingIsTakenAway() throws IOException {
+        // an agent restarted while the config Secret is missing or rejected knows no config: that is not "no
+        // policies", which would empty every mounted token and delete every live one on the node
+        TokenPlanter planter = planter();
+        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
+        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+
+        config.set(NodeConfig.empty());
+
+        assertThat(planter.reconcile()).isZero();
+        assertThat(planter.armedCount()).isEqualTo(2);
+        assertThat(detector.armed).hasSize(2);
+        assertThat(Files.readString(file)).matches("id=AKIA[A-Z2-7]{16}");
+    }
+
+    @Test
     void anEditOfThePolicyReachesTheTokensOfRunningContainers() throws IOException {
         TokenPlanter planter = planter();
         Path file = planter.plant(CMS_POD, WEB).getFirst().source();
