@@ -67,7 +67,7 @@ final class ClusterView {
         List<String> pending = new ArrayList<>();
         for (HoneytokenNode node : all) {
             Long applied = NodeToPolicyMapper.appliedGeneration(node);
-            if (applied == null || applied < since) {
+            if (applied == null || applied < since || !NodeToPolicyMapper.protecting(node)) {
                 pending.add(node.getMetadata().getName());
             }
         }

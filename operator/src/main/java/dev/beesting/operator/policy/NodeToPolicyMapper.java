@@ -17,9 +17,24 @@ final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNod
         this.policies = policies;
     }
 
-    /** Heartbeats update the node every few seconds; only the applied generation matters to policies. */
+    /**
+     * Heartbeats update the node every few seconds; what matters to policies is the applied generation and whether the
+     * node can plant and detect at all.
+     */
     static boolean generationChanged(HoneytokenNode newNode, HoneytokenNode oldNode) {
-        return !Objects.equals(appliedGeneration(newNode), appliedGeneration(oldNode));
+        return !Objects.equals(appliedGeneration(newNode), appliedGeneration(oldNode))
+                || protecting(newNode) != protecting(oldNode);
+    }
+
+    /**
+     * Whether the node's agent can protect pods right now: registered with the runtime over NRI (or new pods get no
+     * token) and running a detector (or no open is seen). A node whose runtime restarted under it is not ready.
+     */
+    static boolean protecting(HoneytokenNode node) {
+        return node.getStatus() != null
+                && Boolean.TRUE.equals(node.getStatus().nriConnected)
+                && node.getStatus().detector != null
+                && !node.getStatus().detector.isBlank();
     }
 
     static Long appliedGeneration(HoneytokenNode node) {

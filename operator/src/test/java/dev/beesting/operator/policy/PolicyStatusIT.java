@@ -73,6 +73,15 @@ class PolicyStatusIT {
         cluster.awaitPolicy("fake-aws", p -> p.getStatus().nodesReady == 1);
         cluster.client().resources(HoneytokenNode.class).withName("worker-2").delete();
         cluster.awaitPolicy("fake-aws", p -> "1/1".equals(p.getStatus().nodes));
+
+        // the runtime restarted under the agent and NRI is down: new pods there get no token, so not ready
+        node("worker-1", config.generation() + 1, false);
+        HoneytokenPolicyStatus disconnected =
+                status(cluster.awaitPolicy("fake-aws", p -> "0/1".equals(p.getStatus().nodes)));
+        assertThat(ready(disconnected).getStatus()).isEqualTo("False");
+        assertThat(ready(disconnected).getMessage()).contains("worker-1");
+        node("worker-1", config.generation() + 1, true);
+        cluster.awaitPolicy("fake-aws", p -> "1/1".equals(p.getStatus().nodes));
     }
 
     @Test
@@ -94,6 +103,10 @@ class PolicyStatusIT {
     }
 
     private void node(String name, long appliedGeneration) {
+        node(name, appliedGeneration, true);
+    }
+
+    private void node(String name, long appliedGeneration, boolean nriConnected) {
         HoneytokenNode node = new HoneytokenNode();
         node.setMetadata(new ObjectMetaBuilder().withName(name).build());
         HoneytokenNode stored =
@@ -104,6 +117,7 @@ class PolicyStatusIT {
         HoneytokenNodeStatus status = new HoneytokenNodeStatus();
         status.configGeneration = appliedGeneration;
         status.detector = "fanotify";
+        status.nriConnected = nriConnected;
         stored.setStatus(status);
         cluster.client().resource(stored).updateStatus();
     }
