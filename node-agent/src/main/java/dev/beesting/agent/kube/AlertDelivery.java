@@ -98,14 +98,17 @@ final class AlertDelivery {
         store.changed();
     }
 
-    /** The API refuses this object for good (forbidden, invalid, namespace gone): retrying cannot help. */
-    void giveUp(AlertState state, KubernetesClientException e) {
+    /**
+     * The API refuses this object for good (forbidden, invalid, namespace gone), or what it answered cannot be used:
+     * retrying cannot help.
+     */
+    void giveUp(AlertState state, RuntimeException e) {
         LOG.error(
-                "API server refused the alert, giving up on this update alert={} namespace={} code={} error={}",
+                "alert update failed for good, giving up on this update alert={} namespace={} code={} error={}",
                 state.key().objectName(),
                 state.key().namespace(),
-                e.getCode(),
-                e.getMessage());
+                e instanceof KubernetesClientException k ? k.getCode() : 0,
+                e.toString());
         synchronized (store) {
             state.alertWritten(state.version());
             state.eventWritten(state.version());

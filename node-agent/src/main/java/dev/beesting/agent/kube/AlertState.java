@@ -7,8 +7,10 @@ import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.ProcessInfo;
 import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The in-memory aggregate of one HoneytokenAlert: counts, processes and what has been written so far. Not
@@ -151,7 +153,8 @@ final class AlertState {
 
     /**
      * Folds in what an existing object (written before this agent run) counted, once: its count is added, its
-     * first sighting kept and its processes appended after ours.
+     * first sighting kept and its processes appended after ours. The object comes from the API server, where anyone
+     * allowed to write alerts could have put anything: a value that does not parse or make sense is ignored.
      */
     void adopt(HoneytokenAlertStatus existing) {
         if (adopted) {
@@ -161,14 +164,12 @@ final class AlertState {
         if (existing == null) {
             return;
         }
-        if (existing.count != null) {
-            base += existing.count;
+        if (existing.count != null && existing.count > 0) {
+            base = saturatedAdd(base, existing.count);
         }
-        if (existing.firstSeen != null) {
-            Instant earlier = Instant.parse(existing.firstSeen);
-            if (earlier.isBefore(firstSeen)) {
-                firstSeen = earlier;
-            }
+        Instant earlier = instantOrNull(existing.firstSeen);
+        if (earlier != null && earlier.isBefore(firstSeen)) {
+            firstSeen = earlier;
         }
         if (existing.recentProcesses != null) {
             for (ProcessInfo old : existing.recentProcesses) {
@@ -182,7 +183,7 @@ final class AlertState {
                                 nonNull(old.comm),
                                 nonNull(old.exe),
                                 nonNull(old.cmdline)),
-                        old.time == null ? firstSeen : Instant.parse(old.time));
+                        Objects.requireNonNullElse(instantOrNull(old.time), firstSeen));
                 if (processes.size() < RECENT_PROCESSES && processes.stream().noneMatch(seen::sameProcess)) {
                     processes.addLast(seen);
                 }
@@ -194,6 +195,22 @@ final class AlertState {
     /** Marks the object as created by this agent run, so nothing older can be folded in later. */
     void created() {
         adopted = true;
+    }
+
+    private static Instant instantOrNull(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static String nonNull(String value) {

@@ -162,6 +162,10 @@ public final class AlertWriter implements AlertSink {
                             e.getMessage());
                 }
                 return outage.failed();
+            } catch (RuntimeException e) {
+                // whatever the API server answered (a forged object, a malformed field) must not end this loop
+                writeErrors.incrementAndGet();
+                delivery.giveUp(state, e);
             }
         }
         if (outage.failing() && !due.now().isEmpty()) {

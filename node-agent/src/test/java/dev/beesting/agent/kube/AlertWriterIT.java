@@ -285,4 +285,68 @@ class AlertWriterIT {
         }
         apiServer.restart();
     }
+
+    /** What this agent writes for {@link Alerts#TOKEN}, as a record (spec fields only matter). */
+    private static AlertRecord ours(long count) {
+        return new AlertRecord(
+                AlertKey.of(KUBE, PATH),
+                "worker-1",
+                "c0ffee",
+                KUBE.image(),
+                "fake-aws-credentials",
+                Severity.HIGH,
+                "syscall",
+                count,
+                T0,
+                T0,
+                List.of(new SeenProcess(new Opener(12, 12, 0, 0, "curl", "/usr/bin/curl", "curl"), T0)),
+                false,
+                true);
+    }
+
+    /** Pre-creates an alert with the given spec and a raw status (so any malformed value can be planted). */
+    private void preCreate(HoneytokenAlert alert, Map<String, Object> status) {
+        client.resource(alert).create();
+        client.resources(HoneytokenAlert.class)
+                .inNamespace(alert.getMetadata().getNamespace())
+                .withName(alert.getMetadata().getName())
+                .subresource("status")
+                .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("status", status)));
+    }
+
+    @Test
+    void aPreExistingAlertWithMalformedStatusNeverStopsTheWriter() {
+        preCreate(
+                AlertResources.alert(ours(7)),
+                Map.of(
+                        "count",
+                        7,
+                        "firstSeen",
+                        "yesterday, around noon",
+                        "recentProcesses",
+                        List.of(Map.of("pid", 1, "comm", "x", "time", "not-a-time"))));
+        TokenRef other = Alerts.tokenInPod("other-pod", "uid-other");
+        String otherName = AlertKey.of(other.kube(), PATH).objectName();
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            writer.publish(access(other, 1, 99, "sh", T0));
+            await().until(() -> {
+                HoneytokenAlert second = client.resources(HoneytokenAlert.class)
+                        .inNamespace("cms")
+                        .withName(otherName)
+                        .get();
+                return second != null && second.getStatus() != null;
+            });
+            await().until(() -> alertCount() == 8);
+
+            // the writer still runs: a later access is written too
+            clock.advance(Duration.ofSeconds(10));
+            writer.publish(access(2, 4711, "cat", T0.plusSeconds(10)));
+            await().until(() -> alertCount() == 9);
+        }
+        assertThat(alert().getStatus().firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+    }
 }
