@@ -1,8 +1,11 @@
 package dev.beesting.agent.kube;
 
+import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +20,16 @@ final class AlertDelivery {
     private final AlertStore store;
     private final Duration minWriteInterval;
     private final Runnable again;
+    private final AlertNames names;
+    private final AtomicLong squatted = new AtomicLong();
 
     /**
+     * @param names the other names of squatted alerts
      * @param again asks for another round soon (an object someone deleted is created again)
      */
-    AlertDelivery(AlertApi api, AlertStore store, Duration minWriteInterval, Runnable again) {
+    AlertDelivery(AlertApi api, AlertStore store, AlertNames names, Duration minWriteInterval, Runnable again) {
         this.api = api;
+        this.names = names;
         this.store = store;
         this.minWriteInterval = minWriteInterval;
         this.again = again;
@@ -47,7 +54,15 @@ final class AlertDelivery {
         }
         if (alertPending) {
             if (!alertExists) {
-                var existing = api.createAlert(record);
+                Optional<HoneytokenAlert> existing = api.createAlert(record);
+                if (existing.isPresent() && !AlertResources.sameSpec(existing.get(), record)) {
+                    record = aliasSquatted(state, record);
+                    existing = api.createAlert(record);
+                    if (existing.isPresent() && !AlertResources.sameSpec(existing.get(), record)) {
+                        throw new IllegalStateException(
+                                "the alert's other name is squatted too: " + record.objectName());
+                    }
+                }
                 synchronized (store) {
                     if (existing.isEmpty()) {
                         state.created();
@@ -99,13 +114,44 @@ final class AlertDelivery {
     }
 
     /**
+     * The usual name holds an object this agent would not write (forged or squatted): never adopt it, move the alert
+     * to its other name instead.
+     */
+    private AlertRecord aliasSquatted(AlertState state, AlertRecord record) {
+        if (record.alias() != null) {
+            throw new IllegalStateException("the alert's other name is squatted too: " + record.objectName());
+        }
+        String alias = names.alternate(record.key().objectName());
+        AlertRecord moved;
+        synchronized (store) {
+            state.alias(alias);
+            moved = state.snapshot();
+        }
+        long total = squatted.incrementAndGet();
+        LOG.warn(
+                "an alert with another spec holds this alert's name, writing it under another name"
+                        + " namespace={} squatted={} alias={} squattedTotal={}",
+                record.key().namespace(),
+                record.key().objectName(),
+                alias,
+                total);
+        store.changed();
+        return moved;
+    }
+
+    /** Alerts whose usual name held an object with another spec. */
+    long squatted() {
+        return squatted.get();
+    }
+
+    /**
      * The API refuses this object for good (forbidden, invalid, namespace gone), or what it answered cannot be used:
      * retrying cannot help.
      */
     void giveUp(AlertState state, RuntimeException e) {
         LOG.error(
                 "alert update failed for good, giving up on this update alert={} namespace={} code={} error={}",
-                state.key().objectName(),
+                state.objectName(),
                 state.key().namespace(),
                 e instanceof KubernetesClientException k ? k.getCode() : 0,
                 e.toString());

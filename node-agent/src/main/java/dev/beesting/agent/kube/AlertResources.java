@@ -1,5 +1,7 @@
 package dev.beesting.agent.kube;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.beesting.api.v1alpha1.ContainerRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenAlertSpec;
@@ -18,6 +20,8 @@ import java.util.Map;
 final class AlertResources {
     static final String EVENT_REASON = "HoneytokenAccessed";
     static final String COMPONENT = "beesting-agent";
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private AlertResources() {}
 
@@ -40,12 +44,19 @@ final class AlertResources {
         HoneytokenAlert alert = new HoneytokenAlert();
         // no owner reference on purpose: the evidence must outlive the attacker's pod
         alert.setMetadata(new ObjectMetaBuilder()
-                .withName(key.objectName())
+                .withName(record.objectName())
                 .withNamespace(key.namespace())
                 .withLabels(labels(record))
                 .build());
         alert.setSpec(spec);
         return alert;
+    }
+
+    /** Whether an existing object carries exactly the spec this agent would write for the record. */
+    static boolean sameSpec(HoneytokenAlert existing, AlertRecord record) {
+        return existing.getSpec() != null
+                && JSON.valueToTree(existing.getSpec())
+                        .equals(JSON.valueToTree(alert(record).getSpec()));
     }
 
     static HoneytokenAlertStatus status(AlertRecord record) {
@@ -64,7 +75,7 @@ final class AlertResources {
         AlertKey key = record.key();
         return new EventBuilder()
                 .withNewMetadata()
-                .withName(key.objectName())
+                .withName(record.objectName())
                 .withNamespace(key.namespace())
                 .withLabels(labels(record))
                 .endMetadata()

@@ -35,6 +35,7 @@ final class AlertState {
     private final List<SeenProcess> processes = new ArrayList<>();
     private boolean denied;
     private boolean adopted;
+    private String alias;
 
     private long version;
     private long alertWritten;
@@ -92,6 +93,7 @@ final class AlertState {
         state.processes.addAll(record.processes());
         state.denied = record.denied();
         state.adopted = record.adopted();
+        state.alias = record.alias();
         state.version = 1;
         state.nextWriteAt = now;
         return state;
@@ -192,6 +194,23 @@ final class AlertState {
         version++;
     }
 
+    /** The object's name in the cluster. */
+    String objectName() {
+        return alias != null ? alias : key.objectName();
+    }
+
+    /** Whether the usual name was found squatted and this alert lives under another name. */
+    boolean aliased() {
+        return alias != null;
+    }
+
+    /** From now on the object lives under {@code name}: the usual one holds an object with another spec. */
+    void alias(String name) {
+        alias = name;
+        alertExists = false;
+        eventExists = false;
+    }
+
     /** Marks the object as created by this agent run, so nothing older can be folded in later. */
     void created() {
         adopted = true;
@@ -263,6 +282,7 @@ final class AlertState {
                 lastSeen,
                 processes,
                 denied,
-                adopted);
+                adopted,
+                alias);
     }
 }

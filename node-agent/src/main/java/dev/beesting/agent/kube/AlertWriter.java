@@ -66,7 +66,8 @@ public final class AlertWriter implements AlertSink {
         this.file = new PendingAlertsFile(stateDir);
         this.saver = new PendingAlertsSaver(store, file, settings.persistInterval());
         this.loop = new PacedLoop("alert-writer", this::step, this::last);
-        this.delivery = new AlertDelivery(new AlertApi(client), store, settings.minWriteInterval(), loop::wake);
+        this.delivery = new AlertDelivery(
+                new AlertApi(client), store, AlertNames.inStateDir(stateDir), settings.minWriteInterval(), loop::wake);
         this.outage = new Backoff(settings.retryMin(), settings.retryMax());
         restorePending();
         loop.start();
@@ -114,6 +115,11 @@ public final class AlertWriter implements AlertSink {
     /** API requests made (creates, status and Event patches, reads of pre-existing alerts). */
     public long apiRequests() {
         return delivery.requests();
+    }
+
+    /** Alerts whose usual name held an object with another spec (forged or squatted), written under another name. */
+    public long squatted() {
+        return delivery.squatted();
     }
 
     /** Undelivered alerts forgotten because {@link Settings#maxAlerts()} were pending at once. */

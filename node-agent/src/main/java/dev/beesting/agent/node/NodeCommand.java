@@ -133,6 +133,7 @@ public final class NodeCommand implements Callable<Integer> {
             sinks.add(alertWriter);
             metrics.countDropped("alerts", alertWriter::dropped);
             metrics.countApiWriteErrors("alerts", alertWriter::writeErrors);
+            metrics.countAlertsRefused("squatted", alertWriter::squatted);
         }
         NodeAgent agent;
         try {

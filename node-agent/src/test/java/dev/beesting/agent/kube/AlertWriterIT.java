@@ -223,7 +223,7 @@ class AlertWriterIT {
                 AlertKey.of(KUBE, PATH),
                 "worker-1",
                 "c0ffee",
-                "busybox",
+                KUBE.image(),
                 "fake-aws-credentials",
                 Severity.HIGH,
                 "syscall",
@@ -248,7 +248,7 @@ class AlertWriterIT {
                                         AlertKey.of(KUBE, PATH),
                                         "worker-1",
                                         "c0ffee",
-                                        "busybox",
+                                        KUBE.image(),
                                         "fake-aws-credentials",
                                         Severity.HIGH,
                                         "syscall",
@@ -348,5 +348,71 @@ class AlertWriterIT {
             await().until(() -> alertCount() == 9);
         }
         assertThat(alert().getStatus().firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+    }
+
+    private List<HoneytokenAlert> alertsInCms() {
+        return client.resources(HoneytokenAlert.class).inNamespace("cms").list().getItems();
+    }
+
+    @Test
+    void aSquattedAlertIsNeverAdoptedAndTheRealOneIsWrittenUnderAnotherNameWithExactCounts() {
+        String usual = AlertKey.of(KUBE, PATH).objectName();
+        HoneytokenAlert forged = AlertResources.alert(ours(1000));
+        forged.getSpec().policy = "nothing-to-see";
+        forged.getSpec().container.id = "not-the-real-container";
+        preCreate(forged, Map.of("count", 1000, "firstSeen", "2020-01-01T00:00:00Z"));
+
+        String alias;
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() ->
+                    alertsInCms().size() == 2 && alertsInCms().stream().allMatch(a -> a.getStatus() != null));
+            assertThat(writer.squatted()).isEqualTo(1);
+            clock.advance(Duration.ofSeconds(10));
+            writer.publish(access(3, 4712, "cat", T0.plusSeconds(10)));
+            alias = alertsInCms().stream()
+                    .map(a -> a.getMetadata().getName())
+                    .filter(n -> !n.equals(usual))
+                    .findFirst()
+                    .orElseThrow();
+            await().until(() -> countOf(alias) == 3);
+            assertThat(writer.squatted()).isEqualTo(1);
+        }
+        // the squatted object is left as it was: not adopted, not counted into
+        HoneytokenAlert squatted = alertsInCms().stream()
+                .filter(a -> a.getMetadata().getName().equals(usual))
+                .findFirst()
+                .orElseThrow();
+        assertThat(squatted.getSpec().policy).isEqualTo("nothing-to-see");
+        assertThat(squatted.getStatus().count).isEqualTo(1000);
+        assertThat(squatted.getStatus().firstSeen).isEqualTo("2020-01-01T00:00:00Z");
+        // the real alert: our spec, our counts, its Event under the same name
+        HoneytokenAlert real = client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(alias)
+                .get();
+        assertThat(alias).startsWith("simplecms-6c4bfc97cd-wdnhv-").hasSizeLessThanOrEqualTo(63);
+        assertThat(real.getSpec().policy).isEqualTo("fake-aws-credentials");
+        assertThat(real.getSpec().container.id).isEqualTo("c0ffee");
+        assertThat(real.getStatus().firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(client.v1().events().inNamespace("cms").withName(alias).get().getCount())
+                .isEqualTo(3);
+
+        // a restarted agent (same state dir, so the same key) finds its alert under the other name again
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4713, "cat", T0.plusSeconds(20)));
+            await().until(() -> countOf(alias) == 4);
+        }
+        assertThat(alertsInCms()).hasSize(2);
+    }
+
+    private long countOf(String name) {
+        HoneytokenAlert alert = client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(name)
+                .get();
+        return alert == null || alert.getStatus() == null || alert.getStatus().count == null
+                ? -1
+                : alert.getStatus().count;
     }
 }
