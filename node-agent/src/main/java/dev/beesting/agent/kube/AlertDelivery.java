@@ -22,6 +22,7 @@ final class AlertDelivery {
     private final Runnable again;
     private final AlertNames names;
     private final AtomicLong squatted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
 
     /**
      * @param names the other names of squatted alerts
@@ -109,6 +110,7 @@ final class AlertDelivery {
         }
         synchronized (store) {
             state.nextWriteAt(now.plus(minWriteInterval));
+            state.succeeded();
         }
         store.changed();
     }
@@ -155,16 +157,62 @@ final class AlertDelivery {
                 state.key().namespace(),
                 e instanceof KubernetesClientException k ? k.getCode() : 0,
                 e.toString());
+        rejected.incrementAndGet();
         synchronized (store) {
             state.alertWritten(state.version());
             state.eventWritten(state.version());
+            state.succeeded();
         }
         store.changed();
     }
 
-    static boolean retryable(KubernetesClientException e) {
+    /**
+     * The API server answered a retryable failure for this alert: it is tried again alone after its own backoff, and
+     * dropped (counted) once it failed {@code maxAttempts} times in a row.
+     *
+     * @return when it is tried again; null when it was dropped
+     */
+    Instant retryLater(AlertState state, Instant now, KubernetesClientException e, AlertWriter.Settings settings) {
+        int failures;
+        synchronized (store) {
+            failures = state.failed();
+        }
+        if (failures >= settings.maxAttempts()) {
+            giveUp(state, e);
+            return null;
+        }
+        Duration wait = settings.retryMin().multipliedBy(1L << Math.min(failures - 1, 20));
+        if (wait.compareTo(settings.retryMax()) > 0) {
+            wait = settings.retryMax();
+        }
+        LOG.warn(
+                "alert update failed, retrying it alone alert={} namespace={} attempt={} retryIn={} code={} error={}",
+                state.objectName(),
+                state.key().namespace(),
+                failures,
+                wait,
+                e.getCode(),
+                e.getMessage());
+        synchronized (store) {
+            state.nextWriteAt(now.plus(wait));
+        }
+        return now.plus(wait);
+    }
+
+    /** Alert updates dropped because the API refused them for good or kept failing them. */
+    long rejected() {
+        return rejected.get();
+    }
+
+    /** No answer, or the API server says it is busy: every alert waits, none is to blame. */
+    static boolean outage(KubernetesClientException e) {
         int code = e.getCode();
         // code 0 or below: no HTTP answer at all (connection refused, timeout)
-        return code <= 0 || code == 408 || code == 409 || code == 429 || code >= 500;
+        return code <= 0 || code == 429 || code == 503 || code == 504;
+    }
+
+    static boolean retryable(KubernetesClientException e) {
+        int code = e.getCode();
+        return outage(e) || code == 408 || code == 409 || code >= 500;
     }
 }

@@ -43,6 +43,7 @@ final class AlertState {
     private boolean alertExists;
     private boolean eventExists;
     private Instant nextWriteAt;
+    private int failures;
 
     private AlertState(
             AlertKey key,
@@ -128,6 +129,16 @@ final class AlertState {
 
     void nextWriteAt(Instant at) {
         nextWriteAt = at;
+    }
+
+    /** One more answered failure of this alert's update in a row; returns how many. */
+    int failed() {
+        return ++failures;
+    }
+
+    /** Its update was written (or dropped): failures start again from zero. */
+    void succeeded() {
+        failures = 0;
     }
 
     void apply(Alert alert) {

@@ -134,6 +134,7 @@ public final class NodeCommand implements Callable<Integer> {
             metrics.countDropped("alerts", alertWriter::dropped);
             metrics.countApiWriteErrors("alerts", alertWriter::writeErrors);
             metrics.countAlertsRefused("squatted", alertWriter::squatted);
+            metrics.countAlertsRefused("rejected", alertWriter::rejected);
         }
         NodeAgent agent;
         try {

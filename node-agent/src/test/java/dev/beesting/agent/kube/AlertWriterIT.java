@@ -415,4 +415,60 @@ class AlertWriterIT {
                 ? -1
                 : alert.getStatus().count;
     }
+
+    @Test
+    void anAlertTheApiServerKeepsFailingIsDroppedAndCountedWhileOthersAreWritten() {
+        TokenRef poison = Alerts.tokenInPod("poison-pod", "uid-poison");
+        String poisonName = AlertKey.of(poison.kube(), PATH).objectName();
+        // what a real API server answered to a status larger than etcd takes
+        apiServer.fail(
+                r -> r.getPath().contains("/honeytokenalerts/" + poisonName + "/status"),
+                500,
+                "rpc error: code = ResourceExhausted desc = trying to send message larger than max");
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(poison, 1, 66, "sh", T0));
+            await().until(() -> writer.writeErrors() > 0);
+            writer.publish(access(1, 4711, "cat", T0));
+            // the other alert flows while the poison one is retried
+            await().until(() -> alertCount() == 1 && event() != null);
+            await().until(() -> {
+                clock.advance(Duration.ofSeconds(1));
+                writer.wake();
+                return writer.rejected() == 1;
+            });
+            await().until(() -> writer.pending() == 0);
+            long errors = writer.writeErrors();
+            assertThat(errors).isLessThanOrEqualTo(AlertWriter.Settings.DEFAULT_MAX_ATTEMPTS);
+
+            // nothing retries it any more, and later alerts still flow
+            clock.advance(Duration.ofSeconds(10));
+            writer.publish(access(2, 4712, "cat", T0.plusSeconds(10)));
+            await().until(() -> alertCount() == 2);
+            assertThat(writer.writeErrors()).isEqualTo(errors);
+        }
+        assertThat(Files.exists(stateDir.resolve(PendingAlertsFile.FILE_NAME)) ? readPending() : "")
+                .doesNotContain("poison-pod");
+    }
+
+    @Test
+    void anAlertTheApiServerRefusesForGoodIsDroppedAtOnceAndCounted() {
+        TokenRef poison = Alerts.tokenInPod("poison-pod", "uid-poison");
+        String poisonName = AlertKey.of(poison.kube(), PATH).objectName();
+        apiServer.fail(r -> r.getPath().contains("/honeytokenalerts/" + poisonName + "/status"), 413, "too large");
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(poison, 1, 66, "sh", T0));
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> writer.rejected() == 1);
+            await().until(() -> alertCount() == 1 && event() != null);
+            assertThat(writer.writeErrors()).isEqualTo(1);
+        }
+    }
+
+    private String readPending() {
+        try {
+            return Files.readString(stateDir.resolve(PendingAlertsFile.FILE_NAME));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
