@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * POSTs each alert as JSON (the same fields as the JSON line) to a configured URL. {@link #publish} only enqueues
  * into a bounded queue (full: the alert is dropped and counted); one virtual thread sends, retrying failures with
- * exponential backoff, so a slow or dead receiver never holds up detection.
+ * exponential backoff, so a slow or dead receiver never holds up detection. The URL often carries a secret (a
+ * token in its path or query), so it is only ever logged as scheme, host and port; it must be https unless plain
+ * http is allowed explicitly; each attempt, response body included, is bounded by the timeout.
  */
 public final class WebhookSink implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
@@ -35,7 +40,8 @@ public final class WebhookSink implements AlertSink {
      * @param attempts tries per alert before it is dropped
      * @param backoffMin delay after the first failure, doubled on each further one
      * @param backoffMax longest delay between tries
-     * @param timeout per request
+     * @param timeout per attempt, from connecting to the end of the response body
+     * @param allowHttp whether a plain http URL is accepted (otherwise only https)
      */
     public record Settings(
             URI url,
@@ -44,18 +50,43 @@ public final class WebhookSink implements AlertSink {
             int attempts,
             Duration backoffMin,
             Duration backoffMax,
-            Duration timeout) {
+            Duration timeout,
+            boolean allowHttp) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("https") && !(allowHttp && scheme.equals("http"))) {
+                throw new IllegalArgumentException("the webhook must use https"
+                        + (scheme.equals("http") ? " (plain http only with --webhook-allow-http)" : "") + ", got "
+                        + redacted(url));
+            }
+            if (url.getHost() == null) {
+                throw new IllegalArgumentException("the webhook URL has no host: " + redacted(url));
+            }
         }
 
-        public static Settings defaults(URI url) {
+        public static Settings defaults(URI url, boolean allowHttp) {
             return new Settings(
-                    url, Map.of(), 1000, 6, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5));
+                    url,
+                    Map.of(),
+                    1000,
+                    6,
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(5),
+                    allowHttp);
         }
     }
 
+    /** The URL as logs may show it: scheme, host and port only (path, query and user info may carry secrets). */
+    public static String redacted(URI url) {
+        String scheme = url.getScheme() == null ? "?" : url.getScheme();
+        String host = url.getHost() == null ? "?" : url.getHost();
+        return scheme + "://" + host + (url.getPort() >= 0 ? ":" + url.getPort() : "") + "/…";
+    }
+
     private final Settings settings;
+    private final String where;
     private final HttpClient http;
     private final BlockingQueue<Alert> queue;
     private final AtomicLong sent = new AtomicLong();
@@ -66,6 +97,7 @@ public final class WebhookSink implements AlertSink {
 
     public WebhookSink(Settings settings) {
         this.settings = settings;
+        this.where = redacted(settings.url());
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.worker = Thread.ofVirtual().name("webhook").start(this::run);
@@ -76,7 +108,7 @@ public final class WebhookSink implements AlertSink {
         if (!queue.offer(alert)) {
             long total = dropped.incrementAndGet();
             if (Long.bitCount(total) == 1) {
-                LOG.warn("webhook queue full, alerts dropped url={} dropped={}", settings.url(), total);
+                LOG.warn("webhook queue full, alerts dropped url={} dropped={}", where, total);
             }
         }
     }
@@ -120,8 +152,7 @@ public final class WebhookSink implements AlertSink {
         for (int attempt = 1; ; attempt++) {
             String problem;
             try {
-                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                int status = response.statusCode();
+                int status = send(request);
                 if (status / 100 == 2) {
                     sent.incrementAndGet();
                     return;
@@ -131,23 +162,37 @@ public final class WebhookSink implements AlertSink {
                     giveUp(alert, problem, attempt);
                     return;
                 }
-            } catch (IOException e) {
-                problem = e.toString();
+            } catch (IOException | TimeoutException e) {
+                problem = e.getClass().getSimpleName();
             }
             if (attempt >= settings.attempts() || !running) {
                 giveUp(alert, problem, attempt);
                 return;
             }
-            LOG.debug(
-                    "webhook attempt failed url={} attempt={} retryIn={} error={}",
-                    settings.url(),
-                    attempt,
-                    backoff,
-                    problem);
+            LOG.debug("webhook attempt failed url={} attempt={} retryIn={} error={}", where, attempt, backoff, problem);
             Thread.sleep(backoff);
             backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0
                     ? settings.backoffMax()
                     : backoff.multipliedBy(2);
+        }
+    }
+
+    /**
+     * One attempt, bounded as a whole: the client's request timeout ends at the response headers, so a receiver that
+     * drips or stalls its body would hold the sender forever without this bound.
+     */
+    private int send(HttpRequest request) throws IOException, TimeoutException, InterruptedException {
+        CompletableFuture<HttpResponse<Void>> response =
+                http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        try {
+            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .statusCode();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io
+                    ? io
+                    : new IOException(e.getCause().getClass().getSimpleName());
+        } finally {
+            response.cancel(true);
         }
     }
 
@@ -159,7 +204,7 @@ public final class WebhookSink implements AlertSink {
         failed.incrementAndGet();
         LOG.error(
                 "webhook gave up on an alert url={} path={} attempts={} error={}",
-                settings.url(),
+                where,
                 alert.token().path(),
                 attempts,
                 problem);

@@ -1,6 +1,8 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.model.Opener;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +24,28 @@ record ProcCommand(String exe, String cmdline) {
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // gone or not permitted: keep what we have
         }
-        try {
-            byte[] raw = Files.readAllBytes(proc.resolve("cmdline"));
-            int end = raw.length;
-            while (end > 0 && raw[end - 1] == 0) {
-                end--;
-            }
-            cmdline = new String(raw, 0, end, StandardCharsets.UTF_8).replace('\0', ' ');
+        try (InputStream in = Files.newInputStream(proc.resolve("cmdline"))) {
+            // the opener chooses its argv (up to MAX_ARG_STRLEN per argument, about 2 MB in all): read only what is
+            // kept, plus one byte to know whether there was more
+            cmdline = cmdline(in.readNBytes(Opener.MAX_CMDLINE + 1));
         } catch (IOException | SecurityException e) {
             // gone: keep what we have
         }
-        return new ProcCommand(exe, cmdline);
+        return new ProcCommand(Opener.bound(exe, Opener.MAX_EXE), cmdline);
+    }
+
+    /** The arguments (NUL-separated, at most {@link Opener#MAX_CMDLINE} + 1 bytes read) joined by spaces. */
+    static String cmdline(byte[] raw) {
+        boolean cut = raw.length > Opener.MAX_CMDLINE;
+        int end = cut ? Opener.MAX_CMDLINE : raw.length;
+        while (!cut && end > 0 && raw[end - 1] == 0) {
+            end--;
+        }
+        String text = new String(raw, 0, end, StandardCharsets.UTF_8).replace('\0', ' ');
+        if (!cut) {
+            return text;
+        }
+        String kept = Opener.bound(text, Opener.MAX_CMDLINE - Opener.TRUNCATED.length());
+        return kept.endsWith(Opener.TRUNCATED) ? kept : kept + Opener.TRUNCATED;
     }
 }

@@ -32,7 +32,10 @@ final class AlertApi {
         return requests.get();
     }
 
-    /** Creates the alert; if it already exists (from before an agent restart) returns the existing one. */
+    /**
+     * Creates the alert; if an object of that name already exists (from before an agent restart, or squatted by
+     * someone else) returns it, for the caller to judge.
+     */
     Optional<HoneytokenAlert> createAlert(AlertRecord record) {
         HoneytokenAlert alert = AlertResources.alert(record);
         try {
@@ -47,7 +50,7 @@ final class AlertApi {
         requests.incrementAndGet();
         HoneytokenAlert existing = client.resources(HoneytokenAlert.class)
                 .inNamespace(record.key().namespace())
-                .withName(record.key().objectName())
+                .withName(record.objectName())
                 .get();
         if (existing == null) {
             // deleted between our create and get: the next round creates it
@@ -65,7 +68,7 @@ final class AlertApi {
                 List.of(Map.of("op", "add", "path", "/status", "value", AlertResources.status(record))));
         return notFoundAsFalse(() -> client.resources(HoneytokenAlert.class)
                 .inNamespace(record.key().namespace())
-                .withName(record.key().objectName())
+                .withName(record.objectName())
                 .subresource("status")
                 .patch(JSON_PATCH, patch));
     }
@@ -76,7 +79,7 @@ final class AlertApi {
         return notFoundAsFalse(() -> client.v1()
                 .events()
                 .inNamespace(record.key().namespace())
-                .withName(record.key().objectName())
+                .withName(record.objectName())
                 .patch(MERGE, patch));
     }
 

@@ -1,5 +1,6 @@
 package dev.beesting.agent.kube;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.List;
  * @param processes most recent distinct processes, newest first
  * @param denied whether the latest open was denied
  * @param adopted whether {@code count} already includes what an object from before this agent run counted
+ * @param alias the object's name when the usual one was squatted by an object with another spec; null otherwise
  */
 public record AlertRecord(
         AlertKey key,
@@ -34,9 +36,48 @@ public record AlertRecord(
         Instant lastSeen,
         List<SeenProcess> processes,
         boolean denied,
-        boolean adopted) {
+        boolean adopted,
+        String alias) {
     public AlertRecord {
         processes = processes == null ? List.of() : List.copyOf(processes);
+    }
+
+    /** A record under the usual name. */
+    public AlertRecord(
+            AlertKey key,
+            String node,
+            String containerId,
+            String image,
+            String policy,
+            Severity severity,
+            String detector,
+            long count,
+            Instant firstSeen,
+            Instant lastSeen,
+            List<SeenProcess> processes,
+            boolean denied,
+            boolean adopted) {
+        this(
+                key,
+                node,
+                containerId,
+                image,
+                policy,
+                severity,
+                detector,
+                count,
+                firstSeen,
+                lastSeen,
+                processes,
+                denied,
+                adopted,
+                null);
+    }
+
+    /** The name of the HoneytokenAlert and its Event in the cluster. */
+    @JsonIgnore
+    public String objectName() {
+        return alias != null ? alias : key.objectName();
     }
 
     /** The latest process. */

@@ -1,5 +1,8 @@
 package dev.beesting.agent.kube;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.ContainerRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenAlertSpec;
@@ -18,6 +21,12 @@ import java.util.Map;
 final class AlertResources {
     static final String EVENT_REASON = "HoneytokenAccessed";
     static final String COMPONENT = "beesting-agent";
+    /** Longest exe and cmdline of each entry of {@code status.recentProcesses}. */
+    static final int RECENT_FIELD_MAX = 1024;
+    /** Longest Event message (the API server's own bound for an Event note is 1 KiB). */
+    static final int MESSAGE_MAX = 1024;
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private AlertResources() {}
 
@@ -40,12 +49,19 @@ final class AlertResources {
         HoneytokenAlert alert = new HoneytokenAlert();
         // no owner reference on purpose: the evidence must outlive the attacker's pod
         alert.setMetadata(new ObjectMetaBuilder()
-                .withName(key.objectName())
+                .withName(record.objectName())
                 .withNamespace(key.namespace())
                 .withLabels(labels(record))
                 .build());
         alert.setSpec(spec);
         return alert;
+    }
+
+    /** Whether an existing object carries exactly the spec this agent would write for the record. */
+    static boolean sameSpec(HoneytokenAlert existing, AlertRecord record) {
+        return existing.getSpec() != null
+                && JSON.valueToTree(existing.getSpec())
+                        .equals(JSON.valueToTree(alert(record).getSpec()));
     }
 
     static HoneytokenAlertStatus status(AlertRecord record) {
@@ -54,9 +70,11 @@ final class AlertResources {
         status.firstSeen = time(record.firstSeen());
         status.lastSeen = time(record.lastSeen());
         status.denied = record.denied();
-        status.process = process(record.latest());
-        status.recentProcesses =
-                record.processes().stream().map(AlertResources::process).toList();
+        status.process = process(record.latest(), Opener.MAX_CMDLINE);
+        // the latest process in full; the history shorter, so the object stays small whatever the openers' argv
+        status.recentProcesses = record.processes().stream()
+                .map(p -> process(p, RECENT_FIELD_MAX))
+                .toList();
         return status;
     }
 
@@ -64,7 +82,7 @@ final class AlertResources {
         AlertKey key = record.key();
         return new EventBuilder()
                 .withNewMetadata()
-                .withName(key.objectName())
+                .withName(record.objectName())
                 .withNamespace(key.namespace())
                 .withLabels(labels(record))
                 .endMetadata()
@@ -102,14 +120,16 @@ final class AlertResources {
     static String message(AlertRecord record) {
         SeenProcess process = record.latest();
         String verb = record.denied() ? "was denied opening" : "opened";
-        return "process %s (pid %d, uid %d) %s honeytoken %s (policy %s)"
-                .formatted(
-                        process.process().comm(),
-                        process.process().tgid(),
-                        process.process().uid(),
-                        verb,
-                        record.key().path(),
-                        record.policy());
+        return Opener.bound(
+                "process %s (pid %d, uid %d) %s honeytoken %s (policy %s)"
+                        .formatted(
+                                process.process().comm(),
+                                process.process().tgid(),
+                                process.process().uid(),
+                                verb,
+                                record.key().path(),
+                                record.policy()),
+                MESSAGE_MAX);
     }
 
     private static Map<String, String> labels(AlertRecord record) {
@@ -121,12 +141,12 @@ final class AlertResources {
         return labels;
     }
 
-    private static ProcessInfo process(SeenProcess seen) {
+    private static ProcessInfo process(SeenProcess seen, int fieldMax) {
         ProcessInfo info = new ProcessInfo();
         info.pid = seen.process().tgid();
         info.comm = seen.process().comm();
-        info.exe = seen.process().exe();
-        info.cmdline = seen.process().cmdline();
+        info.exe = Opener.bound(seen.process().exe(), fieldMax);
+        info.cmdline = Opener.bound(seen.process().cmdline(), fieldMax);
         info.uid = seen.process().uid();
         info.gid = seen.process().gid();
         info.time = time(seen.time());

@@ -7,8 +7,10 @@ import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.ProcessInfo;
 import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The in-memory aggregate of one HoneytokenAlert: counts, processes and what has been written so far. Not
@@ -33,6 +35,7 @@ final class AlertState {
     private final List<SeenProcess> processes = new ArrayList<>();
     private boolean denied;
     private boolean adopted;
+    private String alias;
 
     private long version;
     private long alertWritten;
@@ -40,6 +43,7 @@ final class AlertState {
     private boolean alertExists;
     private boolean eventExists;
     private Instant nextWriteAt;
+    private int failures;
 
     private AlertState(
             AlertKey key,
@@ -90,6 +94,7 @@ final class AlertState {
         state.processes.addAll(record.processes());
         state.denied = record.denied();
         state.adopted = record.adopted();
+        state.alias = record.alias();
         state.version = 1;
         state.nextWriteAt = now;
         return state;
@@ -126,6 +131,16 @@ final class AlertState {
         nextWriteAt = at;
     }
 
+    /** One more answered failure of this alert's update in a row; returns how many. */
+    int failed() {
+        return ++failures;
+    }
+
+    /** Its update was written (or dropped): failures start again from zero. */
+    void succeeded() {
+        failures = 0;
+    }
+
     void apply(Alert alert) {
         if (alert.count() < kernel) {
             // the token was armed again and its counter restarted: keep what was counted so far
@@ -151,7 +166,8 @@ final class AlertState {
 
     /**
      * Folds in what an existing object (written before this agent run) counted, once: its count is added, its
-     * first sighting kept and its processes appended after ours.
+     * first sighting kept and its processes appended after ours. The object comes from the API server, where anyone
+     * allowed to write alerts could have put anything: a value that does not parse or make sense is ignored.
      */
     void adopt(HoneytokenAlertStatus existing) {
         if (adopted) {
@@ -161,14 +177,12 @@ final class AlertState {
         if (existing == null) {
             return;
         }
-        if (existing.count != null) {
-            base += existing.count;
+        if (existing.count != null && existing.count > 0) {
+            base = saturatedAdd(base, existing.count);
         }
-        if (existing.firstSeen != null) {
-            Instant earlier = Instant.parse(existing.firstSeen);
-            if (earlier.isBefore(firstSeen)) {
-                firstSeen = earlier;
-            }
+        Instant earlier = instantOrNull(existing.firstSeen);
+        if (earlier != null && earlier.isBefore(firstSeen)) {
+            firstSeen = earlier;
         }
         if (existing.recentProcesses != null) {
             for (ProcessInfo old : existing.recentProcesses) {
@@ -182,7 +196,7 @@ final class AlertState {
                                 nonNull(old.comm),
                                 nonNull(old.exe),
                                 nonNull(old.cmdline)),
-                        old.time == null ? firstSeen : Instant.parse(old.time));
+                        Objects.requireNonNullElse(instantOrNull(old.time), firstSeen));
                 if (processes.size() < RECENT_PROCESSES && processes.stream().noneMatch(seen::sameProcess)) {
                     processes.addLast(seen);
                 }
@@ -191,9 +205,42 @@ final class AlertState {
         version++;
     }
 
+    /** The object's name in the cluster. */
+    String objectName() {
+        return alias != null ? alias : key.objectName();
+    }
+
+    /** Whether the usual name was found squatted and this alert lives under another name. */
+    boolean aliased() {
+        return alias != null;
+    }
+
+    /** From now on the object lives under {@code name}: the usual one holds an object with another spec. */
+    void alias(String name) {
+        alias = name;
+        alertExists = false;
+        eventExists = false;
+    }
+
     /** Marks the object as created by this agent run, so nothing older can be folded in later. */
     void created() {
         adopted = true;
+    }
+
+    private static Instant instantOrNull(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static String nonNull(String value) {
@@ -246,6 +293,7 @@ final class AlertState {
                 lastSeen,
                 processes,
                 denied,
-                adopted);
+                adopted,
+                alias);
     }
 }

@@ -65,10 +65,7 @@ final class AlertStore {
         AlertState victim = states.values().iterator().next();
         states.remove(victim.key());
         long total = dropped.incrementAndGet();
-        LOG.warn(
-                "too many undelivered alerts, forgot the oldest alert={} dropped={}",
-                victim.key().objectName(),
-                total);
+        LOG.warn("too many undelivered alerts, forgot the oldest alert={} dropped={}", victim.objectName(), total);
     }
 
     /**

@@ -36,9 +36,27 @@ public final class AlertWriter implements AlertSink {
      * @param retryMax longest delay between attempts during an outage
      * @param persistInterval at most one write of the pending-alerts file in this interval
      * @param maxAlerts alerts kept in memory; beyond it the least recently seen is forgotten
+     * @param maxAttempts answered failures of one alert's update (a 500 for it while others succeed) before that
+     *     update is dropped, so one poison alert never holds up the others
      */
     public record Settings(
-            Duration minWriteInterval, Duration retryMin, Duration retryMax, Duration persistInterval, int maxAlerts) {
+            Duration minWriteInterval,
+            Duration retryMin,
+            Duration retryMax,
+            Duration persistInterval,
+            int maxAlerts,
+            int maxAttempts) {
+        public static final int DEFAULT_MAX_ATTEMPTS = 10;
+
+        public Settings(
+                Duration minWriteInterval,
+                Duration retryMin,
+                Duration retryMax,
+                Duration persistInterval,
+                int maxAlerts) {
+            this(minWriteInterval, retryMin, retryMax, persistInterval, maxAlerts, DEFAULT_MAX_ATTEMPTS);
+        }
+
         public static Settings defaults() {
             return new Settings(
                     Duration.ofSeconds(10),
@@ -54,6 +72,7 @@ public final class AlertWriter implements AlertSink {
     private final PendingAlertsFile file;
     private final PendingAlertsSaver saver;
     private final AlertDelivery delivery;
+    private final Settings settings;
     private final AtomicLong writeErrors = new AtomicLong();
     private final PacedLoop loop;
     // loop thread only; retries are paced in monotonic time (they are about the network), while the injected
@@ -62,11 +81,13 @@ public final class AlertWriter implements AlertSink {
 
     private AlertWriter(KubernetesClient client, Path stateDir, Settings settings, Clock clock) {
         this.clock = clock;
+        this.settings = settings;
         this.store = new AlertStore(settings.maxAlerts());
         this.file = new PendingAlertsFile(stateDir);
         this.saver = new PendingAlertsSaver(store, file, settings.persistInterval());
         this.loop = new PacedLoop("alert-writer", this::step, this::last);
-        this.delivery = new AlertDelivery(new AlertApi(client), store, settings.minWriteInterval(), loop::wake);
+        this.delivery = new AlertDelivery(
+                new AlertApi(client), store, AlertNames.inStateDir(stateDir), settings.minWriteInterval(), loop::wake);
         this.outage = new Backoff(settings.retryMin(), settings.retryMax());
         restorePending();
         loop.start();
@@ -116,6 +137,16 @@ public final class AlertWriter implements AlertSink {
         return delivery.requests();
     }
 
+    /** Alerts whose usual name held an object with another spec (forged or squatted), written under another name. */
+    public long squatted() {
+        return delivery.squatted();
+    }
+
+    /** Alert updates dropped because the API server refused them for good or kept failing them. */
+    public long rejected() {
+        return delivery.rejected();
+    }
+
     /** Undelivered alerts forgotten because {@link Settings#maxAlerts()} were pending at once. */
     public long dropped() {
         return store.dropped();
@@ -146,22 +177,34 @@ public final class AlertWriter implements AlertSink {
             return untilRetry;
         }
         AlertStore.Due due = store.due(now, all);
+        Instant next = due.next();
         for (AlertState state : due.now()) {
             try {
                 delivery.write(state, now);
             } catch (KubernetesClientException e) {
                 writeErrors.incrementAndGet();
+                if (AlertDelivery.outage(e)) {
+                    if (!outage.failing()) {
+                        LOG.warn(
+                                "API server unreachable, keeping alerts until it returns pending={} error={}",
+                                pending(),
+                                e.getMessage());
+                    }
+                    return outage.failed();
+                }
                 if (!AlertDelivery.retryable(e)) {
                     delivery.giveUp(state, e);
-                    continue;
+                } else {
+                    // answered, but for this alert only: retry it alone, later, a bounded number of times
+                    Instant retryAt = delivery.retryLater(state, now, e, settings);
+                    if (retryAt != null && (next == null || retryAt.isBefore(next))) {
+                        next = retryAt;
+                    }
                 }
-                if (!outage.failing()) {
-                    LOG.warn(
-                            "API server unreachable, keeping alerts until it returns pending={} error={}",
-                            pending(),
-                            e.getMessage());
-                }
-                return outage.failed();
+            } catch (RuntimeException e) {
+                // whatever the API server answered (a forged object, a malformed field) must not end this loop
+                writeErrors.incrementAndGet();
+                delivery.giveUp(state, e);
             }
         }
         if (outage.failing() && !due.now().isEmpty()) {
@@ -170,7 +213,7 @@ public final class AlertWriter implements AlertSink {
                     "API server reachable again, pending alerts delivered delivered={}",
                     due.now().size());
         }
-        return due.next() == null ? IDLE : Duration.between(now, due.next());
+        return next == null ? IDLE : Duration.between(now, next);
     }
 
     /** Delivers what it can right away, saves the rest to the state dir, then stops. */

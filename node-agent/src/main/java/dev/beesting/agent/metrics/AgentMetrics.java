@@ -39,6 +39,7 @@ public final class AgentMetrics implements AlertSink {
     private final Histogram nriRequests;
     private final Map<String, LongSupplier> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> apiWriteErrors = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> alertsRefused = new ConcurrentHashMap<>();
     private HTTPServer server;
 
     public AgentMetrics() {
@@ -70,6 +71,15 @@ public final class AgentMetrics implements AlertSink {
                 .labelNames("writer")
                 .callback(
                         callback -> apiWriteErrors.forEach((writer, total) -> callback.call(total.getAsLong(), writer)))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_alerts_refused_total")
+                .help("HoneytokenAlerts the agent could not write as usual, by reason: squatted (an object with another"
+                        + " spec held the name; the alert went under another name), rejected (the API server refused it"
+                        + " for good or it kept failing; dropped).")
+                .labelNames("reason")
+                .callback(
+                        callback -> alertsRefused.forEach((reason, total) -> callback.call(total.getAsLong(), reason)))
                 .register(registry);
     }
 
@@ -113,6 +123,11 @@ public final class AgentMetrics implements AlertSink {
     /** Exposes a writer's failed API calls, for example the alert writer's ({@code writer="alerts"}). */
     public void countApiWriteErrors(String writer, LongSupplier total) {
         apiWriteErrors.put(writer, total);
+    }
+
+    /** Exposes a count of alerts not written as usual, by reason ({@code squatted}, {@code rejected}). */
+    public void countAlertsRefused(String reason, LongSupplier total) {
+        alertsRefused.put(reason, total);
     }
 
     @Override

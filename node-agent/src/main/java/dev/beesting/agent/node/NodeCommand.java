@@ -75,8 +75,13 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", description = "serve /metrics on this port (0: off)")
     int metricsPort;
 
-    @Option(names = "--webhook", description = "also POST every alert as JSON to this URL")
+    @Option(names = "--webhook", description = "also POST every alert as JSON to this URL (https)")
     URI webhook;
+
+    @Option(
+            names = "--webhook-allow-http",
+            description = "accept a plain http --webhook URL (alerts and any token in the URL travel in clear)")
+    boolean webhookAllowHttp;
 
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -104,7 +109,14 @@ public final class NodeCommand implements Callable<Integer> {
         opened.push(metrics);
         List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(System.out), metrics));
         if (webhook != null) {
-            WebhookSink sink = new WebhookSink(WebhookSink.Settings.defaults(webhook));
+            WebhookSink.Settings settings;
+            try {
+                settings = WebhookSink.Settings.defaults(webhook, webhookAllowHttp);
+            } catch (IllegalArgumentException e) {
+                System.err.println("--webhook: " + e.getMessage());
+                return 2;
+            }
+            WebhookSink sink = new WebhookSink(settings);
             sinks.add(sink);
         }
         Supplier<NodeConfig> config;
@@ -133,6 +145,8 @@ public final class NodeCommand implements Callable<Integer> {
             sinks.add(alertWriter);
             metrics.countDropped("alerts", alertWriter::dropped);
             metrics.countApiWriteErrors("alerts", alertWriter::writeErrors);
+            metrics.countAlertsRefused("squatted", alertWriter::squatted);
+            metrics.countAlertsRefused("rejected", alertWriter::rejected);
         }
         NodeAgent agent;
         try {

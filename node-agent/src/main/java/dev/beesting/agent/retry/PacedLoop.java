@@ -4,12 +4,17 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A virtual thread that runs a step, then waits as long as the step asked or until {@link #wake()}d, until stopped;
  * the background writers' loop. Wakes that arrive during a step are folded into one.
  */
 public final class PacedLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(PacedLoop.class);
+    private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+
     private final Semaphore wake = new Semaphore(0);
     private final Thread worker;
     private volatile boolean running = true;
@@ -60,7 +65,15 @@ public final class PacedLoop {
 
     private void run(Supplier<Duration> step) {
         while (running) {
-            Duration wait = step.get();
+            Duration wait;
+            try {
+                wait = step.get();
+            } catch (RuntimeException e) {
+                // a step's failure (bad input from outside, a bug) must never end the loop: log it and go on
+                LOG.error(
+                        "loop step failed, running it again later loop={} error={}", worker.getName(), e.toString(), e);
+                wait = AFTER_FAILURE;
+            }
             try {
                 if (wait.isPositive()) {
                     wake.tryAcquire(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);

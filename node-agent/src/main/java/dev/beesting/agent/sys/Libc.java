@@ -26,6 +26,11 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_PATH = 0x200000;
+    /** An unnamed file in the given folder ({@code __O_TMPFILE | O_DIRECTORY}). */
+    public static final int O_TMPFILE = 0x410000;
+
+    public static final int AT_FDCWD = -100;
+    public static final int AT_SYMLINK_FOLLOW = 0x400;
 
     public static final long RESOLVE_NO_MAGICLINKS = 0x02;
     public static final long RESOLVE_NO_SYMLINKS = 0x04;
@@ -34,6 +39,9 @@ public final class Libc {
     public static final int ENOENT = 2;
     public static final int EAGAIN = 11;
     public static final int EEXIST = 17;
+    public static final int EISDIR = 21;
+    public static final int EINVAL = 22;
+    public static final int EOPNOTSUPP = 95;
 
     /** x86_64 number of openat2(2). */
     private static final long SYS_OPENAT2 = 437;
@@ -77,6 +85,16 @@ public final class Libc {
             symbol("unlinkat"),
             FunctionDescriptor.of(
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle LINKAT = LINKER.downcallHandle(
+            symbol("linkat"),
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT),
             Linker.Option.captureCallState("errno"));
     private static final MethodHandle CLOSE =
             LINKER.downcallHandle(symbol("close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -186,6 +204,23 @@ public final class Libc {
             MemorySegment capture = NativeCalls.allocateCapture(arena);
             if ((int) UNLINKAT.invokeExact(capture, dirfd, arena.allocateFrom(name), 0) < 0) {
                 throw new ErrnoException("unlinkat", name, NativeCalls.errno(capture));
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** linkat(2): gives a file a new name; never replaces an existing one (EEXIST). */
+    public static void linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
+            throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = NativeCalls.allocateCapture(arena);
+            int result = (int) LINKAT.invokeExact(
+                    capture, olddirfd, arena.allocateFrom(oldpath), newdirfd, arena.allocateFrom(newpath), flags);
+            if (result < 0) {
+                throw new ErrnoException("linkat", newpath, NativeCalls.errno(capture));
             }
         } catch (IOException e) {
             throw e;

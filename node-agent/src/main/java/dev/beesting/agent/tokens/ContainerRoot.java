@@ -1,11 +1,14 @@
 package dev.beesting.agent.tokens;
 
+import static dev.beesting.agent.sys.Libc.AT_FDCWD;
+import static dev.beesting.agent.sys.Libc.AT_SYMLINK_FOLLOW;
 import static dev.beesting.agent.sys.Libc.O_CLOEXEC;
 import static dev.beesting.agent.sys.Libc.O_CREAT;
 import static dev.beesting.agent.sys.Libc.O_DIRECTORY;
 import static dev.beesting.agent.sys.Libc.O_EXCL;
 import static dev.beesting.agent.sys.Libc.O_NOFOLLOW;
 import static dev.beesting.agent.sys.Libc.O_PATH;
+import static dev.beesting.agent.sys.Libc.O_TMPFILE;
 import static dev.beesting.agent.sys.Libc.O_WRONLY;
 import static dev.beesting.agent.sys.Libc.RESOLVE_IN_ROOT;
 import static dev.beesting.agent.sys.Libc.RESOLVE_NO_MAGICLINKS;
@@ -68,6 +71,12 @@ final class ContainerRoot implements AutoCloseable {
         return new ContainerRoot(fd, dir.toString());
     }
 
+    /** Arms a file the detector reaches through {@code reopenPath}, before anyone else can open it. */
+    @FunctionalInterface
+    interface Arming {
+        void arm(Path reopenPath) throws IOException;
+    }
+
     /**
      * Creates {@code path} with {@code content} and {@code mode}: only if its folder exists and is writable, never
      * over an existing file or symlink.
@@ -75,22 +84,56 @@ final class ContainerRoot implements AutoCloseable {
      * @return the new file, held open until closed
      */
     LiveFile create(String path, String content, int mode) throws IOException {
+        return create(path, content, mode, reopenPath -> {});
+    }
+
+    /**
+     * Like {@link #create(String, String, int)}, but arms the file before its name appears: it is made unnamed
+     * ({@code O_TMPFILE}), written, given its mode and armed, and only then linked in under its name, so a process
+     * watching the folder (inotify) cannot open it unseen and keep the descriptor. Where the container's
+     * filesystem has no unnamed files (overlayfs before Linux 6.6) it is created empty and armed before its content
+     * is written, leaving only that short window.
+     */
+    LiveFile create(String path, String content, int mode, Arming arming) throws IOException {
         Split split = split(path);
         int parent = Libc.openat2(rootFd, split.parent(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, IN_ROOT);
         try {
-            int fd = Libc.openat2(
-                    parent, split.name(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600, NO_LINKS);
+            int fd;
+            try {
+                fd = Libc.openat2(parent, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600, IN_ROOT);
+            } catch (Libc.ErrnoException e) {
+                if (e.errno() != Libc.EOPNOTSUPP && e.errno() != Libc.EISDIR && e.errno() != Libc.EINVAL) {
+                    throw e;
+                }
+                return createNamed(parent, split.name(), content, mode, arming);
+            }
             try {
                 Libc.writeFully(fd, content.getBytes(StandardCharsets.UTF_8));
                 Libc.fchmod(fd, mode);
+                arming.arm(fdPath(fd));
+                // never over an existing name: linkat does not follow or replace what is there (EEXIST)
+                Libc.linkat(AT_FDCWD, fdPath(fd).toString(), parent, split.name(), AT_SYMLINK_FOLLOW);
                 return new LiveFile(fd, inode(fd));
             } catch (IOException | RuntimeException e) {
-                Libc.close(fd);
-                unlinkQuietly(parent, split.name());
+                Libc.close(fd); // unnamed: closing it is all the cleaning up
                 throw e;
             }
         } finally {
             Libc.close(parent);
+        }
+    }
+
+    private LiveFile createNamed(int parent, String name, String content, int mode, Arming arming) throws IOException {
+        int fd = Libc.openat2(parent, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600, NO_LINKS);
+        try {
+            arming.arm(fdPath(fd));
+            Libc.writeFully(fd, content.getBytes(StandardCharsets.UTF_8));
+            Libc.fchmod(fd, mode);
+            return new LiveFile(fd, inode(fd));
+        } catch (IOException | RuntimeException e) {
+            Libc.close(fd);
+            unlinkQuietly(parent, name);
+            throw e;
         }
     }
 

@@ -26,27 +26,37 @@ final class LivePlanting {
     /** A live token and the inode of its file, recorded to recognise the file later. */
     record Planted(PlantedToken token, long ino) {}
 
-    /** Creates the token's file in the container and arms it; a file that cannot be armed is deleted again. */
+    /**
+     * Creates the token's file in the container, armed before its name appears (see {@link ContainerRoot#create(
+     * String, String, int, ContainerRoot.Arming)}); a file that cannot be armed never appears, and one that cannot
+     * be named is disarmed again.
+     */
     Planted plant(RunningContainer container, WantedToken want, String content) throws IOException {
         CompiledToken token = want.token();
-        try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id());
-                LiveFile file = root.create(token.path(), content, token.modeBits())) {
-            long id;
+        long[] armed = {-1};
+        ContainerRoot.Arming arming =
+                reopenPath -> armed[0] = detector.arm(reopenPath, PolicyMatcher.action(want.policy()));
+        try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id())) {
+            LiveFile file;
             try {
-                id = detector.arm(file.reopenPath(), PolicyMatcher.action(want.policy()));
+                file = root.create(token.path(), content, token.modeBits(), arming);
             } catch (IOException | RuntimeException e) {
-                root.delete(token.path(), file.ino());
+                if (armed[0] >= 0) {
+                    detector.disarm(armed[0]); // armed but never named (the name was taken meanwhile)
+                }
                 throw e;
             }
-            return new Planted(
-                    new PlantedToken(
-                            id,
-                            hostView(container, token.path()),
-                            token.path(),
-                            container.pod(),
-                            container.container(),
-                            want.policy()),
-                    file.ino());
+            try (file) {
+                return new Planted(
+                        new PlantedToken(
+                                armed[0],
+                                hostView(container, token.path()),
+                                token.path(),
+                                container.pod(),
+                                container.container(),
+                                want.policy()),
+                        file.ino());
+            }
         }
     }
 

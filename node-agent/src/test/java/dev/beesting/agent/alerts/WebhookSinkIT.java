@@ -62,7 +62,9 @@ class WebhookSinkIT {
     @AfterEach
     void stopReceiver() {
         release.countDown();
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
     }
 
     private static WebhookSink.Settings settings(URI url, int capacity) {
@@ -73,7 +75,8 @@ class WebhookSinkIT {
                 4,
                 Duration.ofMillis(20),
                 Duration.ofMillis(100),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2),
+                true);
     }
 
     private static Alert alert(long count) {
@@ -132,6 +135,72 @@ class WebhookSinkIT {
             assertThat(sink.dropped()).isEqualTo(1000 - 1 - 4);
             release.countDown();
             await().until(() -> sink.sent() == 5);
+        }
+    }
+
+    @Test
+    void theUrlIsNeverLoggedOnlyItsHost() throws Exception {
+        URI url = URI.create(receiver(n -> 400, false) + "/s3cr3t-path?token=s3cr3t-query");
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
+        try (WebhookSink sink = new WebhookSink(settings(url, 1))) {
+            sink.publish(alert(1));
+            await().until(() -> sink.failed() == 1);
+            sink.publish(alert(2));
+            sink.publish(alert(3));
+            sink.publish(alert(4)); // a full queue is logged too
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(logged.toString(StandardCharsets.UTF_8))
+                .contains("webhook gave up", "127.0.0.1:" + url.getPort())
+                .doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void plainHttpIsRefusedUnlessAllowedAndTheRefusalHidesTheUrl() {
+        URI http = URI.create("http://alerts.example.com/hooks/s3cr3t");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebhookSink.Settings.defaults(http, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("https")
+                .hasMessageContaining("alerts.example.com")
+                .hasMessageNotContaining("s3cr3t");
+        assertThat(WebhookSink.Settings.defaults(http, true).url()).isEqualTo(http);
+        assertThat(WebhookSink.Settings.defaults(URI.create("https://alerts.example.com/h"), false)
+                        .url())
+                .hasScheme("https");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> WebhookSink.Settings.defaults(URI.create("file:///etc/passwd"), true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReceiverThatStallsItsResponseBodyIsCutOffByTheTimeout() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/hook", (HttpExchange exchange) -> {
+            requests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0); // chunked: the body may go on forever
+            exchange.getResponseBody().write('{');
+            exchange.getResponseBody().flush();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.start();
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+        WebhookSink.Settings oneQuickAttempt = new WebhookSink.Settings(
+                url, Map.of(), 16, 1, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(300), true);
+        try (WebhookSink sink = new WebhookSink(oneQuickAttempt)) {
+            sink.publish(alert(1));
+            sink.publish(alert(2));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sink.failed() == 2);
+            assertThat(requests).hasValue(2);
         }
     }
 }

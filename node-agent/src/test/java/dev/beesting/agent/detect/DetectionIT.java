@@ -203,4 +203,31 @@ class DetectionIT {
             assertThat(kernel.events).noneMatch(e -> e.opener().tgid() == catToken.pid());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tiers")
+    void aProcessWithAHugeCommandLineIsReportedWithABoundedOne(Tier tier) throws Exception {
+        try (RealKernel kernel = RealKernel.open(tier, RateLimit.DEFAULT)) {
+            Path token = kernel.plant("token", "secret\n");
+            long id = kernel.detector.arm(token, AccessAction.ALERT);
+            // 15 arguments of 128 KiB (the kernel's limit per argument, NUL included): about 1.9 MB of argv. The
+            // shell opens the token itself (a redirection) and stays alive meanwhile, so /proc shows all of it.
+            java.util.List<String> command = new java.util.ArrayList<>(
+                    java.util.List.of("sh", "-c", "read line < " + token + "; sleep 2", "sh"));
+            for (int i = 0; i < 15; i++) {
+                command.add(String.valueOf((char) ('a' + i)).repeat(128 * 1024 - 1));
+            }
+
+            RealKernel.Run sh = run(command.toArray(String[]::new));
+
+            assertThat(sh.exitCode()).as(sh.stderr()).isZero();
+            AccessEvent event = kernel.awaitEvent(from(id, sh));
+            assertThat(event.opener().comm()).isEqualTo("sh");
+            assertThat(event.opener().cmdline())
+                    .startsWith("sh -c read line < " + token)
+                    .endsWith("…(truncated)")
+                    .hasSizeLessThanOrEqualTo(4096);
+            assertThat(event.opener().exe().length()).isLessThanOrEqualTo(4096);
+        }
+    }
 }

@@ -223,7 +223,7 @@ class AlertWriterIT {
                 AlertKey.of(KUBE, PATH),
                 "worker-1",
                 "c0ffee",
-                "busybox",
+                KUBE.image(),
                 "fake-aws-credentials",
                 Severity.HIGH,
                 "syscall",
@@ -248,7 +248,7 @@ class AlertWriterIT {
                                         AlertKey.of(KUBE, PATH),
                                         "worker-1",
                                         "c0ffee",
-                                        "busybox",
+                                        KUBE.image(),
                                         "fake-aws-credentials",
                                         Severity.HIGH,
                                         "syscall",
@@ -284,5 +284,191 @@ class AlertWriterIT {
             assertThat(writer.dropped()).isEqualTo(2);
         }
         apiServer.restart();
+    }
+
+    /** What this agent writes for {@link Alerts#TOKEN}, as a record (spec fields only matter). */
+    private static AlertRecord ours(long count) {
+        return new AlertRecord(
+                AlertKey.of(KUBE, PATH),
+                "worker-1",
+                "c0ffee",
+                KUBE.image(),
+                "fake-aws-credentials",
+                Severity.HIGH,
+                "syscall",
+                count,
+                T0,
+                T0,
+                List.of(new SeenProcess(new Opener(12, 12, 0, 0, "curl", "/usr/bin/curl", "curl"), T0)),
+                false,
+                true);
+    }
+
+    /** Pre-creates an alert with the given spec and a raw status (so any malformed value can be planted). */
+    private void preCreate(HoneytokenAlert alert, Map<String, Object> status) {
+        client.resource(alert).create();
+        client.resources(HoneytokenAlert.class)
+                .inNamespace(alert.getMetadata().getNamespace())
+                .withName(alert.getMetadata().getName())
+                .subresource("status")
+                .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("status", status)));
+    }
+
+    @Test
+    void aPreExistingAlertWithMalformedStatusNeverStopsTheWriter() {
+        preCreate(
+                AlertResources.alert(ours(7)),
+                Map.of(
+                        "count",
+                        7,
+                        "firstSeen",
+                        "yesterday, around noon",
+                        "recentProcesses",
+                        List.of(Map.of("pid", 1, "comm", "x", "time", "not-a-time"))));
+        TokenRef other = Alerts.tokenInPod("other-pod", "uid-other");
+        String otherName = AlertKey.of(other.kube(), PATH).objectName();
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            writer.publish(access(other, 1, 99, "sh", T0));
+            await().until(() -> {
+                HoneytokenAlert second = client.resources(HoneytokenAlert.class)
+                        .inNamespace("cms")
+                        .withName(otherName)
+                        .get();
+                return second != null && second.getStatus() != null;
+            });
+            await().until(() -> alertCount() == 8);
+
+            // the writer still runs: a later access is written too
+            clock.advance(Duration.ofSeconds(10));
+            writer.publish(access(2, 4711, "cat", T0.plusSeconds(10)));
+            await().until(() -> alertCount() == 9);
+        }
+        assertThat(alert().getStatus().firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+    }
+
+    private List<HoneytokenAlert> alertsInCms() {
+        return client.resources(HoneytokenAlert.class).inNamespace("cms").list().getItems();
+    }
+
+    @Test
+    void aSquattedAlertIsNeverAdoptedAndTheRealOneIsWrittenUnderAnotherNameWithExactCounts() {
+        String usual = AlertKey.of(KUBE, PATH).objectName();
+        HoneytokenAlert forged = AlertResources.alert(ours(1000));
+        forged.getSpec().policy = "nothing-to-see";
+        forged.getSpec().container.id = "not-the-real-container";
+        preCreate(forged, Map.of("count", 1000, "firstSeen", "2020-01-01T00:00:00Z"));
+
+        String alias;
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() ->
+                    alertsInCms().size() == 2 && alertsInCms().stream().allMatch(a -> a.getStatus() != null));
+            assertThat(writer.squatted()).isEqualTo(1);
+            clock.advance(Duration.ofSeconds(10));
+            writer.publish(access(3, 4712, "cat", T0.plusSeconds(10)));
+            alias = alertsInCms().stream()
+                    .map(a -> a.getMetadata().getName())
+                    .filter(n -> !n.equals(usual))
+                    .findFirst()
+                    .orElseThrow();
+            await().until(() -> countOf(alias) == 3);
+            assertThat(writer.squatted()).isEqualTo(1);
+        }
+        // the squatted object is left as it was: not adopted, not counted into
+        HoneytokenAlert squatted = alertsInCms().stream()
+                .filter(a -> a.getMetadata().getName().equals(usual))
+                .findFirst()
+                .orElseThrow();
+        assertThat(squatted.getSpec().policy).isEqualTo("nothing-to-see");
+        assertThat(squatted.getStatus().count).isEqualTo(1000);
+        assertThat(squatted.getStatus().firstSeen).isEqualTo("2020-01-01T00:00:00Z");
+        // the real alert: our spec, our counts, its Event under the same name
+        HoneytokenAlert real = client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(alias)
+                .get();
+        assertThat(alias).startsWith("simplecms-6c4bfc97cd-wdnhv-").hasSizeLessThanOrEqualTo(63);
+        assertThat(real.getSpec().policy).isEqualTo("fake-aws-credentials");
+        assertThat(real.getSpec().container.id).isEqualTo("c0ffee");
+        assertThat(real.getStatus().firstSeen).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(client.v1().events().inNamespace("cms").withName(alias).get().getCount())
+                .isEqualTo(3);
+
+        // a restarted agent (same state dir, so the same key) finds its alert under the other name again
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4713, "cat", T0.plusSeconds(20)));
+            await().until(() -> countOf(alias) == 4);
+        }
+        assertThat(alertsInCms()).hasSize(2);
+    }
+
+    private long countOf(String name) {
+        HoneytokenAlert alert = client.resources(HoneytokenAlert.class)
+                .inNamespace("cms")
+                .withName(name)
+                .get();
+        return alert == null || alert.getStatus() == null || alert.getStatus().count == null
+                ? -1
+                : alert.getStatus().count;
+    }
+
+    @Test
+    void anAlertTheApiServerKeepsFailingIsDroppedAndCountedWhileOthersAreWritten() {
+        TokenRef poison = Alerts.tokenInPod("poison-pod", "uid-poison");
+        String poisonName = AlertKey.of(poison.kube(), PATH).objectName();
+        // what a real API server answered to a status larger than etcd takes
+        apiServer.fail(
+                r -> r.getPath().contains("/honeytokenalerts/" + poisonName + "/status"),
+                500,
+                "rpc error: code = ResourceExhausted desc = trying to send message larger than max");
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(poison, 1, 66, "sh", T0));
+            await().until(() -> writer.writeErrors() > 0);
+            writer.publish(access(1, 4711, "cat", T0));
+            // the other alert flows while the poison one is retried
+            await().until(() -> alertCount() == 1 && event() != null);
+            await().until(() -> {
+                clock.advance(Duration.ofSeconds(1));
+                writer.wake();
+                return writer.rejected() == 1;
+            });
+            await().until(() -> writer.pending() == 0);
+            long errors = writer.writeErrors();
+            assertThat(errors).isLessThanOrEqualTo(AlertWriter.Settings.DEFAULT_MAX_ATTEMPTS);
+
+            // nothing retries it any more, and later alerts still flow
+            clock.advance(Duration.ofSeconds(10));
+            writer.publish(access(2, 4712, "cat", T0.plusSeconds(10)));
+            await().until(() -> alertCount() == 2);
+            assertThat(writer.writeErrors()).isEqualTo(errors);
+        }
+        assertThat(Files.exists(stateDir.resolve(PendingAlertsFile.FILE_NAME)) ? readPending() : "")
+                .doesNotContain("poison-pod");
+    }
+
+    @Test
+    void anAlertTheApiServerRefusesForGoodIsDroppedAtOnceAndCounted() {
+        TokenRef poison = Alerts.tokenInPod("poison-pod", "uid-poison");
+        String poisonName = AlertKey.of(poison.kube(), PATH).objectName();
+        apiServer.fail(r -> r.getPath().contains("/honeytokenalerts/" + poisonName + "/status"), 413, "too large");
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(poison, 1, 66, "sh", T0));
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> writer.rejected() == 1);
+            await().until(() -> alertCount() == 1 && event() != null);
+            assertThat(writer.writeErrors()).isEqualTo(1);
+        }
+    }
+
+    private String readPending() {
+        try {
+            return Files.readString(stateDir.resolve(PendingAlertsFile.FILE_NAME));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +29,16 @@ import java.util.stream.Stream;
  * stopped and started again on the same port with its objects kept, to play an API server outage.
  */
 final class MockApiServer implements AutoCloseable {
-    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of());
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+    private volatile Function<RecordedRequest, MockResponse> override = request -> null;
+    // answers what the test overrides, the CRUD store everything else
+    private final Dispatcher dispatcher = new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            MockResponse answer = override.apply(request);
+            return answer != null ? answer : crud.dispatch(request);
+        }
+    };
     private KubernetesMockServer server;
     private int port;
 
@@ -71,6 +85,18 @@ final class MockApiServer implements AutoCloseable {
                 .withRequestTimeout(5_000)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** Answers requests that match with {@code code} and a Kubernetes Status carrying {@code message}. */
+    void fail(Predicate<RecordedRequest> which, int code, String message) {
+        String status = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code
+                + ",\"message\":\"" + message + "\"}";
+        override = request -> which.test(request)
+                ? new MockResponse()
+                        .setResponseCode(code)
+                        .setHeader("Content-Type", "application/json")
+                        .setBody(status)
+                : null;
     }
 
     void stop() {
