@@ -3,14 +3,11 @@ package dev.beesting.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.beesting.api.nodeconfig.NodeConfig;
-import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.operator.OperatorSettings;
-import dev.beesting.operator.policy.NodeConfigSecret;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +59,8 @@ class OperatorLeaseIT {
             replicas.put(name, closer.add(start(api, token, name), Process::destroyForcibly));
         }
 
-        createPolicy(api, "one");
-        awaitConfigHolding(api, "one");
+        api.client().resource(TestPolicies.literal("one")).create();
+        TestPolicies.awaitConfigHolding(api.client(), NS, "one");
         String leader = await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> holder(api), Optional::isPresent)
                 .orElseThrow();
@@ -102,8 +99,8 @@ class OperatorLeaseIT {
         // the kill), and the follower tries every 2 s: so at most duration + 2 s, plus a second for polling
         assertThat(takeover).isLessThanOrEqualTo(Duration.ofSeconds(duration + 3));
 
-        createPolicy(api, "two");
-        awaitConfigHolding(api, "two");
+        api.client().resource(TestPolicies.literal("two")).create();
+        TestPolicies.awaitConfigHolding(api.client(), NS, "two");
         for (String name : replicas.keySet()) {
             assertThat(log(name)).as("%s log", name).doesNotContainIgnoringCase("forbidden");
         }
@@ -146,28 +143,5 @@ class OperatorLeaseIT {
 
     private static Instant renewTime(KubeApi api) {
         return lease(api).getSpec().getRenewTime().toInstant();
-    }
-
-    private static void createPolicy(KubeApi api, String name) {
-        api.client()
-                .resource(Serialization.unmarshal("""
-                        apiVersion: beesting.dev/v1alpha1
-                        kind: HoneytokenPolicy
-                        metadata: {name: %s}
-                        spec:
-                          tokens: [{path: /etc/%s, content: {value: bait}}]
-                        """.formatted(name, name), HoneytokenPolicy.class))
-                .create();
-    }
-
-    private static void awaitConfigHolding(KubeApi api, String policy) {
-        await().atMost(OperatorHarness.PATIENCE)
-                .until(() -> NodeConfigSecret.read(api.client()
-                                .secrets()
-                                .inNamespace(NS)
-                                .withName(NodeConfig.SECRET_NAME)
-                                .get())
-                        .map(c -> c.policies().stream().anyMatch(p -> p.name().equals(policy)))
-                        .orElse(false));
     }
 }

@@ -2,13 +2,12 @@ package dev.beesting.operator;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,8 +63,8 @@ class LeaderElectionIT {
 
     @Test
     void whenTheLeaderStopsTheOtherReplicaTakesOverReconciling() {
-        createPolicy("one");
-        awaitConfigHolding("one");
+        api.client().resource(TestPolicies.literal("one")).create();
+        TestPolicies.awaitConfigHolding(api.client(), NS, "one");
         String leader = await().atMost(OperatorHarness.PATIENCE)
                 .until(this::holder, Optional::isPresent)
                 .orElseThrow();
@@ -79,8 +78,8 @@ class LeaderElectionIT {
         }
         await().atMost(Duration.ofSeconds(45))
                 .until(() -> holder().filter(h -> !h.equals(leader)).isPresent());
-        createPolicy("two");
-        awaitConfigHolding("two");
+        api.client().resource(TestPolicies.literal("two")).create();
+        TestPolicies.awaitConfigHolding(api.client(), NS, "two");
     }
 
     private BeestingOperator replica(String identity) {
@@ -98,28 +97,5 @@ class LeaderElectionIT {
         return Optional.ofNullable(lease)
                 .map(l -> l.getSpec().getHolderIdentity())
                 .filter(h -> !h.isBlank());
-    }
-
-    private void createPolicy(String name) {
-        api.client()
-                .resource(Serialization.unmarshal("""
-                        apiVersion: beesting.dev/v1alpha1
-                        kind: HoneytokenPolicy
-                        metadata: {name: %s}
-                        spec:
-                          tokens: [{path: /etc/%s, content: {value: bait}}]
-                        """.formatted(name, name), HoneytokenPolicy.class))
-                .create();
-    }
-
-    private void awaitConfigHolding(String policy) {
-        await().atMost(OperatorHarness.PATIENCE)
-                .until(() -> dev.beesting.operator.policy.NodeConfigSecret.read(api.client()
-                                .secrets()
-                                .inNamespace(NS)
-                                .withName(dev.beesting.api.nodeconfig.NodeConfig.SECRET_NAME)
-                                .get())
-                        .map(c -> c.policies().stream().anyMatch(p -> p.name().equals(policy)))
-                        .orElse(false));
     }
 }

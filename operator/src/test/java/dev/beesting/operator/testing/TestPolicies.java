@@ -1,8 +1,38 @@
 package dev.beesting.operator.testing;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.policy.NodeConfigSecret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
 /** Small valid policies the integration tests share. */
 public final class TestPolicies {
     private TestPolicies() {}
+
+    /** A one-token literal policy named {@code name}, planting {@code /etc/<name>}. */
+    public static HoneytokenPolicy literal(String name) {
+        return Serialization.unmarshal("""
+                apiVersion: beesting.dev/v1alpha1
+                kind: HoneytokenPolicy
+                metadata: {name: %s}
+                spec:
+                  tokens: [{path: /etc/%s, content: {value: bait}}]
+                """.formatted(name, name), HoneytokenPolicy.class);
+    }
+
+    /** Waits until the node config Secret of {@code namespace} carries the policy {@code name}. */
+    public static void awaitConfigHolding(KubernetesClient client, String namespace, String name) {
+        await().atMost(OperatorHarness.PATIENCE)
+                .until(() -> NodeConfigSecret.read(client.secrets()
+                                .inNamespace(namespace)
+                                .withName(NodeConfig.SECRET_NAME)
+                                .get())
+                        .map(c -> c.policies().stream().anyMatch(p -> p.name().equals(name)))
+                        .orElse(false));
+    }
 
     public static final String AWS_POLICY = """
             apiVersion: beesting.dev/v1alpha1
