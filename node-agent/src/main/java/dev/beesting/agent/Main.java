@@ -2,6 +2,7 @@ package dev.beesting.agent;
 
 import dev.beesting.agent.node.NodeCommand;
 import dev.beesting.agent.standalone.StandaloneCommand;
+import dev.beesting.api.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,11 +10,20 @@ import picocli.CommandLine.Command;
 @Command(
         name = "beesting-agent",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Beesting node agent: plants honeytokens and reports every open of them.",
         subcommands = {StandaloneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code --version}: the build's version, from the build itself. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"beesting-agent " + BuildInfo.version()};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -2,11 +2,13 @@ package dev.beesting.agent.metrics;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
+import dev.beesting.api.BuildInfo;
 import dev.beesting.api.v1alpha1.Severity;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -43,6 +45,12 @@ public final class AgentMetrics implements AlertSink {
     private HTTPServer server;
 
     public AgentMetrics() {
+        Info.builder()
+                .name("beesting_build_info")
+                .help("The running build: version and component.")
+                .labelNames("version", "component")
+                .register(registry)
+                .addLabelValues(BuildInfo.version(), "agent");
         alerts = Counter.builder()
                 .name("beesting_alerts_total")
                 .help("Honeytoken accesses reported, by policy, severity and detector tier.")

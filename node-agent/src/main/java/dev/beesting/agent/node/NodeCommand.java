@@ -11,6 +11,7 @@ import dev.beesting.agent.kube.Cluster;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeStatusWriter;
 import dev.beesting.agent.metrics.AgentMetrics;
+import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import java.net.InetAddress;
 import java.net.URI;
@@ -212,8 +213,7 @@ public final class NodeCommand implements Callable<Integer> {
     }
 
     static String version() {
-        String version = NodeCommand.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return BuildInfo.version();
     }
 
     private static String hostName() {

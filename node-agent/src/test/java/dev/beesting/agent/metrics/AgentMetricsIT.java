@@ -57,6 +57,8 @@ class AgentMetricsIT {
                     .contains("beesting_alerts_total{policy=\"fake-aws\",severity=\"high\",tier=\"syscall\"} 2.0")
                     .contains("beesting_alerts_total{policy=\"fake-aws\",severity=\"high\",tier=\"fanotify\"} 1.0")
                     .contains("beesting_armed_tokens 31.0")
+                    .contains("beesting_build_info{component=\"agent\",version=\""
+                            + dev.beesting.api.BuildInfo.version() + "\"} 1")
                     .contains("beesting_nri_request_duration_seconds_bucket{method=\"CreateContainer\",le=\"0.005\"} 1")
                     .contains("beesting_nri_request_duration_seconds_count{method=\"CreateContainer\"} 1")
                     .contains("beesting_events_dropped_total{stage=\"pipeline\"} 5.0")
