@@ -84,6 +84,8 @@ class OperatorLeaseIT {
         int duration = lease.getSpec().getLeaseDurationSeconds();
         Instant killed = Instant.now();
         replicas.get(leader).destroyForcibly().waitFor();
+        // read after the kill: the dead leader's very last renewal
+        Instant lastRenewal = renewTime(api);
         String follower = replicas.keySet().stream()
                 .filter(n -> !n.equals(leader))
                 .findFirst()
@@ -91,13 +93,16 @@ class OperatorLeaseIT {
         await().atMost(Duration.ofSeconds(duration + 10))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> holder(api).filter(follower::equals).isPresent());
-        Duration takeover = Duration.between(killed, Instant.now());
+        Duration afterKill = Duration.between(killed, Instant.now());
+        Duration afterRenewal = Duration.between(
+                lastRenewal, lease(api).getSpec().getAcquireTime().toInstant());
         System.out.printf(
-                "lease: %s held it for %s; after kill -9, %s led after %d ms (lease duration %d s)%n",
-                leader, HOLD, follower, takeover.toMillis(), duration);
-        // the Lease stays valid for its duration after the leader's last renewal (at most one 2 s retry period before
-        // the kill), and the follower tries every 2 s: so at most duration + 2 s, plus a second for polling
-        assertThat(takeover).isLessThanOrEqualTo(Duration.ofSeconds(duration + 3));
+                "lease: %s held it for %s; after kill -9, %s led after %d ms, %d ms after the last renewal (lease"
+                        + " duration %d s)%n",
+                leader, HOLD, follower, afterKill.toMillis(), afterRenewal.toMillis(), duration);
+        // the Lease stays valid for its duration after the leader's last renewal, and the follower tries every 2 s
+        // (fabric8 jitters that by up to 20 %): so it leads at most duration + 2.4 s after that renewal
+        assertThat(afterRenewal).isLessThanOrEqualTo(Duration.ofSeconds(duration + 3));
 
         api.client().resource(TestPolicies.literal("two")).create();
         TestPolicies.awaitConfigHolding(api.client(), NS, "two");
