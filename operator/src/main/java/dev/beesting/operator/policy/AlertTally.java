@@ -4,7 +4,7 @@ import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,9 +17,11 @@ record AlertTally(long count, Optional<HoneytokenAlert> latest) {
     static final AlertTally NONE = new AlertTally(0, Optional.empty());
 
     static AlertTally of(Collection<HoneytokenAlert> alerts) {
+        // each timestamp parsed once, not once per comparison
         Optional<HoneytokenAlert> latest = alerts.stream()
-                .filter(a -> lastSeen(a).isPresent())
-                .max(Comparator.comparing(a -> lastSeen(a).orElseThrow()));
+                .flatMap(a -> lastSeen(a).map(seen -> Map.entry(a, seen)).stream())
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey);
         return new AlertTally(alerts.size(), latest);
     }
 
