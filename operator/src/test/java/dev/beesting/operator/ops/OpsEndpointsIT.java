@@ -1,6 +1,7 @@
 package dev.beesting.operator.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.beesting.api.BuildInfo;
 import dev.beesting.operator.OperatorSettings;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +51,13 @@ class OpsEndpointsIT {
 
         cluster.policy(TestPolicies.AWS_POLICY);
         cluster.awaitConfig(c -> c.policies().size() == 1);
-        HttpResponse<String> metrics = get("/metrics");
+        // JOSDK records a reconcile's timer after the reconcile returns, so after the
+        // config is written: wait for the scrape to show it rather than race it.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMetrics(get("/metrics")));
+        assertThat(BuildInfo.version()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    private static void assertMetrics(HttpResponse<String> metrics) {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body())
                 .contains("beesting_operator_node_config_generation 1")
@@ -60,7 +68,6 @@ class OpsEndpointsIT {
                         "beesting_operator_reconcile_seconds_count{controller=\"honeytokenpolicy\",result=\"success\"}")
                 .contains("jvm_memory_used_bytes")
                 .contains("beesting_build_info{component=\"operator\",version=\"" + BuildInfo.version() + "\"} 1");
-        assertThat(BuildInfo.version()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
