@@ -2,6 +2,7 @@ package dev.beesting.agent.alerts;
 
 import dev.beesting.agent.detect.AccessEvent;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.TokenRef;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,7 @@
 package dev.beesting.agent.alerts;
 
 import dev.beesting.agent.detect.AccessEvent;
+import dev.beesting.agent.model.TokenRef;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -3,6 +3,7 @@ package dev.beesting.agent.alerts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.beesting.agent.model.Workload;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,15 +54,15 @@ public final class JsonLineSink implements AlertSink {
         fields.put("denied", alert.denied());
         fields.put("severity", alert.token().severity());
         fields.put("policy", alert.token().policy());
-        KubeContext kube = alert.token().kube();
-        if (kube != null) {
-            fields.put("node", kube.node());
-            fields.put("namespace", kube.namespace());
-            fields.put("pod", kube.pod());
-            fields.put("podUid", kube.podUid());
-            fields.put("container", kube.container());
-            fields.put("containerId", kube.containerId());
-            fields.put("image", kube.image());
+        Workload workload = alert.token().workload();
+        if (workload != null) {
+            fields.put("node", workload.node());
+            fields.put("namespace", workload.namespace());
+            fields.put("pod", workload.pod());
+            fields.put("podUid", workload.podUid());
+            fields.put("container", workload.container());
+            fields.put("containerId", workload.containerId());
+            fields.put("image", workload.image());
         }
         return fields;
     }

@@ -1,7 +1,7 @@
 package dev.beesting.agent.kube;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.beesting.agent.alerts.KubeContext;
+import dev.beesting.agent.model.Workload;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,8 +21,8 @@ import java.util.Locale;
 public record AlertKey(String namespace, String pod, String podUid, String container, String path) {
     private static final int NAME_PREFIX_MAX = 54;
 
-    static AlertKey of(KubeContext kube, String path) {
-        return new AlertKey(kube.namespace(), kube.pod(), kube.podUid(), kube.container(), path);
+    static AlertKey of(Workload workload, String path) {
+        return new AlertKey(workload.namespace(), workload.pod(), workload.podUid(), workload.container(), path);
     }
 
     /**

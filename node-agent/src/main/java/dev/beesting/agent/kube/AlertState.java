@@ -1,8 +1,8 @@
 package dev.beesting.agent.kube;
 
 import dev.beesting.agent.alerts.Alert;
-import dev.beesting.agent.alerts.KubeContext;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.ProcessInfo;
 import dev.beesting.api.v1alpha1.Severity;
@@ -63,12 +63,12 @@ final class AlertState {
     }
 
     static AlertState first(Alert alert, Instant now) {
-        KubeContext kube = alert.token().kube();
+        Workload workload = alert.token().workload();
         AlertState state = new AlertState(
-                AlertKey.of(kube, alert.token().path()),
-                kube.node(),
-                kube.containerId(),
-                kube.image(),
+                AlertKey.of(workload, alert.token().path()),
+                workload.node(),
+                workload.containerId(),
+                workload.image(),
                 alert.token().policy(),
                 alert.token().severity(),
                 alert.tier());

@@ -40,7 +40,7 @@ final class AlertStore {
 
     /** Counts an access into its alert, making one when it is the first. */
     synchronized void record(Alert alert, Instant now) {
-        AlertKey key = AlertKey.of(alert.token().kube(), alert.token().path());
+        AlertKey key = AlertKey.of(alert.token().workload(), alert.token().path());
         AlertState state = states.get(key);
         if (state == null) {
             makeRoom();

@@ -115,7 +115,7 @@ public final class AlertWriter implements AlertSink {
 
     @Override
     public void publish(Alert alert) {
-        if (alert.token().kube() == null) {
+        if (alert.token().workload() == null) {
             return; // standalone token: nothing to write in a cluster
         }
         store.record(alert, clock.instant());

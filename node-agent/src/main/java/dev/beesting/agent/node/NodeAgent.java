@@ -2,13 +2,12 @@ package dev.beesting.agent.node;
 
 import dev.beesting.agent.alerts.AlertPipeline;
 import dev.beesting.agent.alerts.AlertSink;
-import dev.beesting.agent.alerts.KubeContext;
-import dev.beesting.agent.alerts.TokenRef;
 import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.kube.NodeState;
+import dev.beesting.agent.model.TokenRef;
 import dev.beesting.agent.nri.plugin.NriPlugin;
 import dev.beesting.agent.nri.plugin.NriPluginConfig;
 import dev.beesting.agent.nri.plugin.RuntimeInfo;
@@ -93,12 +92,12 @@ public final class NodeAgent implements AutoCloseable {
         try {
             TokenPlanter planter =
                     new TokenPlanter(options.stateDir(), detector, new TemplateRenderer(), config, options.nodeName());
-            pipeline = new AlertPipeline(id -> planter.token(id).map(t -> ref(t, options.nodeName())), sinks, 65_536);
+            pipeline = new AlertPipeline(id -> planter.token(id).map(NodeAgent::ref), sinks, 65_536);
             detector.start(pipeline::accept);
             reconciler = new Reconciler(planter);
             // with no container known yet the first pass is quick: it records the generation the agent starts with
             reconciler.request();
-            NriTokenHandler handler = new NriTokenHandler(planter, reconciler::request);
+            NriTokenHandler handler = new NriTokenHandler(planter, options.nodeName(), reconciler::request);
             NriPlugin plugin = new NriPlugin(
                             NriPluginConfig.of("beesting", PLUGIN_INDEX)
                                     .withSocket(options.nriSocket())
@@ -178,21 +177,14 @@ public final class NodeAgent implements AutoCloseable {
         return plugin;
     }
 
-    static TokenRef ref(PlantedToken token, String nodeName) {
+    static TokenRef ref(PlantedToken token) {
         return new TokenRef(
                 token.path(),
                 token.policy().name(),
                 token.policy().severity(),
                 token.policy().action(),
                 token.policy().ignoreProcesses(),
-                new KubeContext(
-                        nodeName,
-                        token.pod().namespace(),
-                        token.pod().name(),
-                        token.pod().uid(),
-                        token.container().name(),
-                        token.container().id(),
-                        token.container().image()));
+                token.workload());
     }
 
     /** Disconnects from the runtime first (no new tokens), then stops alerts and detection. Tokens stay on disk. */

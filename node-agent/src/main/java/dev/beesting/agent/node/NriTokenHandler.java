@@ -1,5 +1,6 @@
 package dev.beesting.agent.node;
 
+import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.nri.plugin.Container;
 import dev.beesting.agent.nri.plugin.ContainerAdjustment;
 import dev.beesting.agent.nri.plugin.Mount;
@@ -8,8 +9,6 @@ import dev.beesting.agent.nri.plugin.NriHandler;
 import dev.beesting.agent.nri.plugin.Pod;
 import dev.beesting.agent.nri.plugin.RuntimeInfo;
 import dev.beesting.agent.nri.plugin.StateChange;
-import dev.beesting.agent.tokens.ContainerInfo;
-import dev.beesting.agent.tokens.PodInfo;
 import dev.beesting.agent.tokens.RunningContainer;
 import dev.beesting.agent.tokens.TokenMount;
 import dev.beesting.agent.tokens.TokenPlanter;
@@ -32,6 +31,7 @@ final class NriTokenHandler implements NriHandler {
     static final String IMAGE_ANNOTATION = "io.kubernetes.cri.image-name";
 
     private final TokenPlanter planter;
+    private final String nodeName;
     private final Runnable reconcileSoon;
     private final AtomicReference<RuntimeInfo> runtime = new AtomicReference<>();
 
@@ -39,8 +39,9 @@ final class NriTokenHandler implements NriHandler {
      * @param reconcileSoon asks for a live reconcile off the NRI thread (planting into many containers can take
      *     longer than the runtime waits for an answer)
      */
-    NriTokenHandler(TokenPlanter planter, Runnable reconcileSoon) {
+    NriTokenHandler(TokenPlanter planter, String nodeName, Runnable reconcileSoon) {
         this.planter = planter;
+        this.nodeName = nodeName;
         this.reconcileSoon = reconcileSoon;
     }
 
@@ -63,8 +64,10 @@ final class NriTokenHandler implements NriHandler {
         planter.synchronize(containers.stream()
                 .map(c -> {
                     Pod pod = byId.get(c.podSandboxId());
-                    return new RunningContainer(
-                            pod == null ? null : podInfo(pod), containerInfo(c), running(c) ? c.pid() : 0);
+                    int pid = running(c) ? c.pid() : 0;
+                    return pod == null
+                            ? RunningContainer.withoutPod(nodeName, c.id(), pid)
+                            : new RunningContainer(workload(pod, c), pid);
                 })
                 .toList());
         reconcileSoon.run();
@@ -72,7 +75,7 @@ final class NriTokenHandler implements NriHandler {
 
     @Override
     public ContainerAdjustment createContainer(Pod pod, Container container) {
-        List<TokenMount> mounts = planter.plant(podInfo(pod), containerInfo(container));
+        List<TokenMount> mounts = planter.plant(workload(pod, container));
         if (mounts.isEmpty()) {
             return ContainerAdjustment.none();
         }
@@ -87,7 +90,7 @@ final class NriTokenHandler implements NriHandler {
             switch (event) {
                 case POST_START_CONTAINER -> {
                     if (container.pid() > 0) {
-                        planter.started(new RunningContainer(podInfo(pod), containerInfo(container), container.pid()));
+                        planter.started(new RunningContainer(workload(pod, container), container.pid()));
                         reconcileSoon.run();
                     }
                 }
@@ -101,12 +104,16 @@ final class NriTokenHandler implements NriHandler {
         return container.state() == Container.State.RUNNING && container.pid() > 0;
     }
 
-    static PodInfo podInfo(Pod pod) {
-        return new PodInfo(pod.name(), pod.namespace(), pod.uid(), pod.labels());
-    }
-
-    static ContainerInfo containerInfo(Container container) {
-        return new ContainerInfo(
-                container.id(), container.name(), container.annotations().getOrDefault(IMAGE_ANNOTATION, ""));
+    /** The one place NRI's pod and container become the agent's model. */
+    Workload workload(Pod pod, Container container) {
+        return new Workload(
+                nodeName,
+                pod.namespace(),
+                pod.name(),
+                pod.uid(),
+                pod.labels(),
+                container.name(),
+                container.id(),
+                container.annotations().getOrDefault(IMAGE_ANNOTATION, ""));
     }
 }

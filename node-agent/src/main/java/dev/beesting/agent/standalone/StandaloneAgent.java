@@ -2,12 +2,12 @@ package dev.beesting.agent.standalone;
 
 import dev.beesting.agent.alerts.AlertPipeline;
 import dev.beesting.agent.alerts.JsonLineSink;
-import dev.beesting.agent.alerts.TokenRef;
 import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.model.TokenRef;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.standalone.StandaloneConfig.Content;
 import dev.beesting.agent.standalone.StandaloneConfig.TokenSpec;
-import dev.beesting.agent.tokens.TemplateContext;
 import dev.beesting.agent.tokens.TemplateException;
 import dev.beesting.agent.tokens.TemplateRenderer;
 import dev.beesting.api.v1alpha1.PolicyAction;
@@ -35,7 +35,7 @@ public final class StandaloneAgent implements AutoCloseable {
     /** The policy name standalone alerts carry. */
     static final String POLICY = "standalone";
     /** Templates see the host: no pod or container, the host name as node name. */
-    static final TemplateContext HOST = new TemplateContext("", "", "", "", hostName());
+    static final Workload HOST = Workload.host(hostName());
 
     private final Detector detector;
     private final StandaloneConfig config;

@@ -27,8 +27,8 @@ final class ArmedTokens {
     /** The current record of every container with tokens, including emptied mounts. */
     private final Map<String, ContainerRecord> planted = new ConcurrentHashMap<>();
 
-    ArmedTokens(Path stateDir, Detector detector, PlantingFailures failures) {
-        this.records = new ContainerRecords(stateDir);
+    ArmedTokens(Path stateDir, String nodeName, Detector detector, PlantingFailures failures) {
+        this.records = new ContainerRecords(stateDir, nodeName);
         this.detector = detector;
         this.failures = failures;
     }
@@ -56,8 +56,7 @@ final class ArmedTokens {
 
     /** What the container holds now; an empty record when the agent planted nothing into it. */
     ContainerRecord record(RunningContainer container) {
-        return planted.getOrDefault(
-                container.id(), new ContainerRecord(container.pod(), container.container(), List.of()));
+        return planted.getOrDefault(container.id(), new ContainerRecord(container.workload(), List.of()));
     }
 
     /** Takes over the armed tokens and the record of a container that had none armed here. */
@@ -73,7 +72,7 @@ final class ArmedTokens {
         Set<Long> kept = armed.stream().map(PlantedToken::tokenId).collect(Collectors.toSet());
         before.stream().filter(t -> !kept.contains(t.tokenId())).forEach(this::disarm);
         remember(container.id(), armed);
-        save(new ContainerRecord(container.pod(), container.container(), entries));
+        save(new ContainerRecord(container.workload(), entries));
     }
 
     /** Disarms one token of a container now, before its file is emptied or deleted. */
@@ -125,7 +124,7 @@ final class ArmedTokens {
     }
 
     private void save(ContainerRecord record) {
-        String id = record.container().id();
+        String id = record.workload().containerId();
         try {
             if (record.tokens().isEmpty()) {
                 planted.remove(id);

@@ -1,5 +1,6 @@
 package dev.beesting.agent.tokens;
 
+import dev.beesting.agent.model.Workload;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -39,15 +40,15 @@ final class BaitGenerators {
     }
 
     /** A JWT shaped like a Kubernetes service account token of the pod (signature is random bytes). */
-    String serviceAccountJwt(TemplateContext context) {
+    String serviceAccountJwt(Workload workload) {
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"kid\":\"" + pick(ALNUM, 43) + "\"}";
         String payload = "{\"aud\":[\"https://kubernetes.default.svc.cluster.local\"],\"exp\":" + (now + 31_536_000)
                 + ",\"iat\":" + now + ",\"iss\":\"https://kubernetes.default.svc.cluster.local\",\"kubernetes.io\":"
-                + "{\"namespace\":\"" + json(context.podNamespace()) + "\",\"pod\":{\"name\":\""
-                + json(context.podName()) + "\",\"uid\":\"" + json(context.podUid()) + "\"},\"serviceaccount\":"
+                + "{\"namespace\":\"" + json(workload.namespace()) + "\",\"pod\":{\"name\":\""
+                + json(workload.pod()) + "\",\"uid\":\"" + json(workload.podUid()) + "\"},\"serviceaccount\":"
                 + "{\"name\":\"default\",\"uid\":\"" + UUID.randomUUID() + "\"}},\"nbf\":" + now + ",\"sub\":"
-                + "\"system:serviceaccount:" + json(context.podNamespace()) + ":default\"}";
+                + "\"system:serviceaccount:" + json(workload.namespace()) + ":default\"}";
         byte[] signature = new byte[256];
         random.nextBytes(signature);
         return B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
@@ -56,7 +57,7 @@ final class BaitGenerators {
     }
 
     /** A kubeconfig for an admin of a cluster that does not exist, with a bearer token. */
-    String kubeconfig(TemplateContext context, String token) {
+    String kubeconfig(Workload workload, String token) {
         String server = "https://10." + random.nextInt(256) + "." + random.nextInt(256) + "."
                 + (1 + random.nextInt(254)) + ":6443";
         return """
@@ -78,7 +79,7 @@ final class BaitGenerators {
                       user: cluster-admin
                       namespace: %s
                 current-context: prod-admin
-                """.formatted(server, token, context.podNamespace());
+                """.formatted(server, token, workload.namespace());
     }
 
     String uuid() {

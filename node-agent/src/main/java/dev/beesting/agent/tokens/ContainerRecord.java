@@ -1,15 +1,15 @@
 package dev.beesting.agent.tokens;
 
+import dev.beesting.agent.model.Workload;
 import java.util.List;
 
 /**
  * What the agent planted into one container, persisted so that a restarted agent can re-arm it.
  *
- * @param pod the pod
- * @param container the container
+ * @param workload the container and its pod
  * @param tokens the planted files
  */
-public record ContainerRecord(PodInfo pod, ContainerInfo container, List<Entry> tokens) {
+public record ContainerRecord(Workload workload, List<Entry> tokens) {
     public ContainerRecord {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
     }

@@ -3,18 +3,24 @@ package dev.beesting.agent.tokens;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.beesting.agent.model.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The restart-recovery state: one small JSON file per container under {@code <state dir>/containers/}. */
+/**
+ * The restart-recovery state: one small JSON file per container under {@code <state dir>/containers/}. The file keeps
+ * the shape of the first release, {@code {"pod":{...},"container":{...},"tokens":[...]}}, so an upgraded agent
+ * re-arms what an older one planted; the node is this agent's own and is not saved.
+ */
 public final class ContainerRecords {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRecords.class);
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -22,17 +28,19 @@ public final class ContainerRecords {
             .build();
 
     private final Path dir;
+    private final String nodeName;
 
-    public ContainerRecords(Path stateDir) {
+    public ContainerRecords(Path stateDir, String nodeName) {
         this.dir = stateDir.resolve("containers");
+        this.nodeName = nodeName;
     }
 
     public void save(ContainerRecord record) throws IOException {
         Files.createDirectories(dir);
-        Path target = dir.resolve(record.container().id() + ".json");
+        Path target = dir.resolve(record.workload().containerId() + ".json");
         Path temp = Files.createTempFile(dir, ".record-", ".tmp");
         try {
-            Files.write(temp, JSON.writeValueAsBytes(record));
+            Files.write(temp, JSON.writeValueAsBytes(SavedRecord.of(record)));
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
@@ -45,7 +53,7 @@ public final class ContainerRecords {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), ContainerRecord.class));
+            return Optional.of(JSON.readValue(file.toFile(), SavedRecord.class).toRecord(nodeName));
         } catch (IOException e) {
             LOG.warn("unreadable container record, ignoring it file={} error={}", file, e.toString());
             return Optional.empty();
@@ -69,4 +77,27 @@ public final class ContainerRecords {
         }
         return ids;
     }
+
+    /** The file's shape. */
+    record SavedRecord(SavedPod pod, SavedContainer container, List<ContainerRecord.Entry> tokens) {
+        static SavedRecord of(ContainerRecord record) {
+            Workload w = record.workload();
+            return new SavedRecord(
+                    new SavedPod(w.pod(), w.namespace(), w.podUid(), w.labels()),
+                    new SavedContainer(w.containerId(), w.container(), w.image()),
+                    record.tokens());
+        }
+
+        ContainerRecord toRecord(String nodeName) {
+            SavedPod p = pod == null ? new SavedPod("", "", "", Map.of()) : pod;
+            SavedContainer c = container == null ? new SavedContainer("", "", "") : container;
+            return new ContainerRecord(
+                    new Workload(nodeName, p.namespace(), p.name(), p.uid(), p.labels(), c.name(), c.id(), c.image()),
+                    tokens);
+        }
+    }
+
+    record SavedPod(String name, String namespace, String uid, Map<String, String> labels) {}
+
+    record SavedContainer(String id, String name, String image) {}
 }

@@ -1,6 +1,7 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.tokens.ContainerRecord.Entry;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
@@ -52,8 +53,7 @@ final class LivePlanting {
                                 armed[0],
                                 hostView(container, token.path()),
                                 token.path(),
-                                container.pod(),
-                                container.container(),
+                                container.workload(),
                                 want.policy()),
                         file.ino());
             }
@@ -61,12 +61,12 @@ final class LivePlanting {
     }
 
     /** Arms a live token planted before the agent restarted, if the container still holds that very file. */
-    PlantedToken rearm(RunningContainer container, Entry entry, PodInfo pod, ContainerInfo info, CompiledPolicy policy)
+    PlantedToken rearm(RunningContainer container, Entry entry, Workload workload, CompiledPolicy policy)
             throws IOException {
         try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id());
                 LiveFile file = root.open(entry.path(), entry.ino())) {
             long id = detector.arm(file.reopenPath(), PolicyMatcher.action(policy));
-            return new PlantedToken(id, hostView(container, entry.path()), entry.path(), pod, info, policy);
+            return new PlantedToken(id, hostView(container, entry.path()), entry.path(), workload, policy);
         }
     }
 

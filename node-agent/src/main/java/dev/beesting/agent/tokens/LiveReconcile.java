@@ -46,7 +46,7 @@ final class LiveReconcile {
     }
 
     int reconcile(RunningContainer container) {
-        Map<String, WantedToken> wanted = policies.wanted(container.pod());
+        Map<String, WantedToken> wanted = policies.wanted(container.workload());
         List<Entry> entries = new ArrayList<>(tokens.record(container).tokens());
         List<PlantedToken> armed = new ArrayList<>(tokens.of(container.id()));
         int changes = 0;
@@ -79,7 +79,7 @@ final class LiveReconcile {
                 }
             }
         }
-        TemplateRenderer.Rendering rendering = contents.forContainer(container.pod(), container.container());
+        TemplateRenderer.Rendering rendering = contents.forContainer(container.workload());
         int next = entries.stream().mapToInt(Entry::index).max().orElse(-1) + 1;
         for (WantedToken want : wanted.values()) {
             String path = want.token().path();
@@ -108,9 +108,9 @@ final class LiveReconcile {
             tokens.replace(container, armed, entries);
             LOG.info(
                     "tokens reconciled namespace={} pod={} container={} changes={} armed={}",
-                    container.pod().namespace(),
-                    container.pod().name(),
-                    container.container().name(),
+                    container.workload().namespace(),
+                    container.workload().pod(),
+                    container.workload().container(),
                     changes,
                     armed.size());
         }
@@ -137,12 +137,7 @@ final class LiveReconcile {
             armed.set(
                     at,
                     new PlantedToken(
-                            current.tokenId(),
-                            current.hostFile(),
-                            current.path(),
-                            current.pod(),
-                            current.container(),
-                            policy));
+                            current.tokenId(), current.hostFile(), current.path(), current.workload(), policy));
             return 1;
         }
         tokens.disarm(container.id(), current);
@@ -150,9 +145,8 @@ final class LiveReconcile {
         try {
             armed.add(
                     switch (entry.kind()) {
-                        case MOUNT ->
-                            mounts.rearm(container.id(), entry, container.pod(), container.container(), policy);
-                        case LIVE -> live.rearm(container, entry, container.pod(), container.container(), policy);
+                        case MOUNT -> mounts.rearm(container.id(), entry, container.workload(), policy);
+                        case LIVE -> live.rearm(container, entry, container.workload(), policy);
                     });
         } catch (IOException | RuntimeException e) {
             failures.failed("token not armed again after a policy edit", container.id(), entry.path(), e);

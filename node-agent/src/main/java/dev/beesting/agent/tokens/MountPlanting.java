@@ -1,6 +1,7 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.tokens.ContainerRecord.Entry;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
@@ -26,19 +27,17 @@ final class MountPlanting {
     }
 
     /** Writes token number {@code index} of a container being created and arms it. */
-    PlantedToken plant(PodInfo pod, ContainerInfo container, int index, WantedToken wanted, String content)
-            throws IOException {
-        Path file = files.write(container.id(), index, content, wanted.token().modeBits());
+    PlantedToken plant(Workload workload, int index, WantedToken wanted, String content) throws IOException {
+        Path file = files.write(
+                workload.containerId(), index, content, wanted.token().modeBits());
         long id = detector.arm(file, PolicyMatcher.action(wanted.policy()));
-        return new PlantedToken(id, file, wanted.token().path(), pod, container, wanted.policy());
+        return new PlantedToken(id, file, wanted.token().path(), workload, wanted.policy());
     }
 
     /** Arms a mounted token again after an agent restart. */
-    PlantedToken rearm(String containerId, Entry entry, PodInfo pod, ContainerInfo container, CompiledPolicy policy)
-            throws IOException {
+    PlantedToken rearm(String containerId, Entry entry, Workload workload, CompiledPolicy policy) throws IOException {
         Path file = files.file(containerId, entry.index());
-        return new PlantedToken(
-                detector.arm(file, PolicyMatcher.action(policy)), file, entry.path(), pod, container, policy);
+        return new PlantedToken(detector.arm(file, PolicyMatcher.action(policy)), file, entry.path(), workload, policy);
     }
 
     /** Gives an emptied mounted token content again, for a policy that selects its container once more. */
@@ -46,7 +45,7 @@ final class MountPlanting {
         Path file = files.file(container.id(), entry.index());
         files.refill(file, content, want.token().modeBits());
         long id = detector.arm(file, PolicyMatcher.action(want.policy()));
-        return new PlantedToken(id, file, entry.path(), container.pod(), container.container(), want.policy());
+        return new PlantedToken(id, file, entry.path(), container.workload(), want.policy());
     }
 
     /** Empties a mounted token no policy wants; its caller has disarmed it. */

@@ -1,5 +1,6 @@
 package dev.beesting.agent.tokens;
 
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import java.nio.file.Path;
 
@@ -9,9 +10,7 @@ import java.nio.file.Path;
  * @param tokenId the detector's id for the file
  * @param hostFile the file on the host that the detector watches
  * @param path the token's path inside the container
- * @param pod the pod
- * @param container the container
+ * @param workload the container and its pod
  * @param policy the policy that planted it
  */
-public record PlantedToken(
-        long tokenId, Path hostFile, String path, PodInfo pod, ContainerInfo container, CompiledPolicy policy) {}
+public record PlantedToken(long tokenId, Path hostFile, String path, Workload workload, CompiledPolicy policy) {}

@@ -1,6 +1,7 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.detect.AccessAction;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
 import dev.beesting.api.nodeconfig.NodeConfig;
@@ -21,7 +22,7 @@ final class PolicyMatcher {
     }
 
     /** The policies of the current config that select this pod. */
-    List<CompiledPolicy> matching(PodInfo pod) {
+    List<CompiledPolicy> matching(Workload pod) {
         return config.get().policies().stream()
                 .filter(p -> p.namespaces().contains(pod.namespace()))
                 .filter(p -> LabelSelectors.matches(p.podSelector(), pod.labels()))
@@ -29,7 +30,7 @@ final class PolicyMatcher {
     }
 
     /** The tokens a pod should have, by path; when two policies name the same path the first one wins. */
-    Map<String, WantedToken> wanted(PodInfo pod) {
+    Map<String, WantedToken> wanted(Workload pod) {
         Map<String, WantedToken> wanted = new LinkedHashMap<>();
         for (CompiledPolicy policy : matching(pod)) {
             for (CompiledToken token : policy.tokens()) {

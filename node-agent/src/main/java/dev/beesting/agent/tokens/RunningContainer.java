@@ -1,18 +1,30 @@
 package dev.beesting.agent.tokens;
 
+import dev.beesting.agent.model.Workload;
+import java.util.Map;
+
 /**
  * A container the runtime reported, with the pid of its first process (0 while it is created but not started).
  *
- * @param pod its pod
- * @param container the container
+ * @param workload the container and its pod
  * @param pid host pid of its first process, the way into its filesystem
  */
-public record RunningContainer(PodInfo pod, ContainerInfo container, int pid) {
+public record RunningContainer(Workload workload, int pid) {
+    /** A container the runtime listed without its pod: enough to keep or drop its tokens, not to plant new ones. */
+    public static RunningContainer withoutPod(String node, String containerId, int pid) {
+        return new RunningContainer(new Workload(node, "", "", "", Map.of(), "", containerId, ""), pid);
+    }
+
     public String id() {
-        return container.id();
+        return workload.containerId();
     }
 
     public boolean started() {
         return pid > 0;
+    }
+
+    /** Whether the runtime said which pod the container belongs to (every Kubernetes pod has a name). */
+    public boolean podKnown() {
+        return !workload.pod().isEmpty();
     }
 }

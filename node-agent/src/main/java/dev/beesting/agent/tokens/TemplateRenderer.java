@@ -1,5 +1,6 @@
 package dev.beesting.agent.tokens;
 
+import dev.beesting.agent.model.Workload;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,17 +31,17 @@ public final class TemplateRenderer {
     }
 
     /** Starts rendering the tokens of one container. */
-    public Rendering forContainer(TemplateContext context) {
-        return new Rendering(context);
+    public Rendering forContainer(Workload workload) {
+        return new Rendering(workload);
     }
 
     /** Renders the templates of one container, remembering its generated credentials. */
     public final class Rendering {
-        private final TemplateContext context;
+        private final Workload workload;
         private final Map<String, String> generated = new HashMap<>();
 
-        private Rendering(TemplateContext context) {
-            this.context = context;
+        private Rendering(Workload workload) {
+            this.workload = workload;
         }
 
         public String render(String template) throws TemplateException {
@@ -75,20 +76,20 @@ public final class TemplateRenderer {
                 };
             }
             return switch (name) {
-                case "pod.name" -> context.podName();
-                case "pod.namespace" -> context.podNamespace();
-                case "pod.uid" -> context.podUid();
-                case "container.name" -> context.containerName();
-                case "node.name" -> context.nodeName();
+                case "pod.name" -> workload.pod();
+                case "pod.namespace" -> workload.namespace();
+                case "pod.uid" -> workload.podUid();
+                case "container.name" -> workload.container();
+                case "node.name" -> workload.node();
                 case "awsAccessKeyId" -> remembered(name, generators::awsAccessKeyId);
                 case "awsSecretAccessKey" -> remembered(name, generators::awsSecretAccessKey);
                 case "githubToken" -> remembered(name, generators::githubToken);
-                case "jwt" -> remembered(name, () -> generators.serviceAccountJwt(context));
+                case "jwt" -> remembered(name, () -> generators.serviceAccountJwt(workload));
                 case "kubeconfig" ->
                     remembered(
                             name,
                             () -> generators.kubeconfig(
-                                    context, remembered("jwt", () -> generators.serviceAccountJwt(context))));
+                                    workload, remembered("jwt", () -> generators.serviceAccountJwt(workload))));
                 case "uuid" -> remembered(name, generators::uuid);
                 case "hex", "alnum" ->
                     throw new TemplateException("{{" + name + "}} needs a length, e.g. {{" + name + " 32}}");

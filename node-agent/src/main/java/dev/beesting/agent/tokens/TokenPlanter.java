@@ -1,6 +1,7 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
@@ -36,50 +37,53 @@ public final class TokenPlanter {
     private final MountPlanting mounts;
     private final LivePlanting live;
     private final LiveReconcile reconcile;
+    private final String nodeName;
 
     public TokenPlanter(
             Path stateDir, Detector detector, TemplateRenderer renderer, Supplier<NodeConfig> config, String nodeName) {
         this.policies = new PolicyMatcher(config);
-        this.tokens = new ArmedTokens(stateDir, detector, failures);
-        this.contents = new TokenContents(renderer, nodeName);
+        this.nodeName = nodeName;
+        this.tokens = new ArmedTokens(stateDir, nodeName, detector, failures);
+        this.contents = new TokenContents(renderer);
         this.mounts = new MountPlanting(stateDir, detector);
         this.live = new LivePlanting(detector);
         this.reconcile = new LiveReconcile(policies, tokens, contents, mounts, live, failures);
     }
 
-    /** The policies of the current config that select this pod. */
-    public List<CompiledPolicy> matching(PodInfo pod) {
-        return policies.matching(pod);
+    /** The policies of the current config that select this workload's pod. */
+    public List<CompiledPolicy> matching(Workload workload) {
+        return policies.matching(workload);
     }
 
     /** Plants and arms the tokens for a container being created; returns the mounts to add. */
-    public synchronized List<TokenMount> plant(PodInfo pod, ContainerInfo container) {
-        containers.created(new RunningContainer(pod, container, 0));
+    public synchronized List<TokenMount> plant(Workload workload) {
+        containers.created(new RunningContainer(workload, 0));
         List<TokenMount> added = new ArrayList<>();
         List<PlantedToken> armed = new ArrayList<>();
         List<ContainerRecord.Entry> entries = new ArrayList<>();
-        TemplateRenderer.Rendering rendering = contents.forContainer(pod, container);
+        TemplateRenderer.Rendering rendering = contents.forContainer(workload);
         int index = 0;
-        for (WantedToken wanted : policies.wanted(pod).values()) {
+        for (WantedToken wanted : policies.wanted(workload).values()) {
             CompiledToken token = wanted.token();
             int n = index++;
             try {
-                PlantedToken planted = mounts.plant(pod, container, n, wanted, TokenContents.content(rendering, token));
+                PlantedToken planted = mounts.plant(workload, n, wanted, TokenContents.content(rendering, token));
                 armed.add(planted);
                 entries.add(ContainerRecord.Entry.mount(
                         n, token.path(), wanted.policy().name()));
                 added.add(new TokenMount(planted.hostFile(), token.path()));
             } catch (TemplateException | IOException | RuntimeException e) {
-                failures.failed("token not planted, container continues without it", container.id(), token.path(), e);
+                failures.failed(
+                        "token not planted, container continues without it", workload.containerId(), token.path(), e);
             }
         }
         if (!armed.isEmpty()) {
-            tokens.add(container.id(), armed, new ContainerRecord(pod, container, entries));
+            tokens.add(workload.containerId(), armed, new ContainerRecord(workload, entries));
             LOG.info(
                     "tokens planted namespace={} pod={} container={} tokens={}",
-                    pod.namespace(),
-                    pod.name(),
-                    container.name(),
+                    workload.namespace(),
+                    workload.pod(),
+                    workload.container(),
                     armed.size());
         }
         return added;
@@ -109,7 +113,7 @@ public final class TokenPlanter {
     /** Like {@link #synchronize(List)} for callers that only know container ids (no live tokens re-armed). */
     public void synchronize(Collection<String> runningContainerIds) {
         synchronize(runningContainerIds.stream()
-                .map(id -> new RunningContainer(null, new ContainerInfo(id, "", ""), 0))
+                .map(id -> RunningContainer.withoutPod(nodeName, id, 0))
                 .toList());
     }
 
@@ -134,7 +138,7 @@ public final class TokenPlanter {
                 remove(id);
             }
         }
-        running.values().stream().filter(c -> c.pod() != null).forEach(containers::update);
+        running.values().stream().filter(RunningContainer::podKnown).forEach(containers::update);
         for (RunningContainer container : running.values()) {
             if (!tokens.known(container.id())) {
                 rearm(container);
@@ -151,8 +155,7 @@ public final class TokenPlanter {
         Map<String, CompiledPolicy> byName = policies.byName();
         List<PlantedToken> armed = new ArrayList<>();
         List<ContainerRecord.Entry> kept = new ArrayList<>();
-        PodInfo pod = record.get().pod();
-        ContainerInfo info = record.get().container();
+        Workload workload = record.get().workload();
         for (ContainerRecord.Entry entry : record.get().tokens()) {
             CompiledPolicy policy = byName.getOrDefault(entry.policy(), PolicyMatcher.orphanPolicy(entry.policy()));
             if (entry.emptied()) {
@@ -162,8 +165,8 @@ public final class TokenPlanter {
             try {
                 armed.add(
                         switch (entry.kind()) {
-                            case MOUNT -> mounts.rearm(containerId, entry, pod, info, policy);
-                            case LIVE -> live.rearm(container, entry, pod, info, policy);
+                            case MOUNT -> mounts.rearm(containerId, entry, workload, policy);
+                            case LIVE -> live.rearm(container, entry, workload, policy);
                         });
                 kept.add(entry);
             } catch (IOException | RuntimeException e) {
@@ -173,7 +176,7 @@ public final class TokenPlanter {
                 }
             }
         }
-        tokens.add(containerId, armed, new ContainerRecord(pod, info, kept));
+        tokens.add(containerId, armed, new ContainerRecord(workload, kept));
         LOG.info("tokens re-armed container={} tokens={}", containerId, armed.size());
     }
 

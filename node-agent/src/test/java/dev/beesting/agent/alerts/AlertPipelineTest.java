@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.beesting.agent.detect.AccessEvent;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.TokenRef;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class AlertPipelineTest {
-    private static final KubeContext KUBE =
-            new KubeContext("node-1", "cms", "cms-1", "uid-1", "web", "c0ffee", "busybox");
+    private static final Workload KUBE =
+            new Workload("node-1", "cms", "cms-1", "uid-1", Map.of(), "web", "c0ffee", "busybox");
     private static final Map<Long, TokenRef> TOKENS = Map.of(
             1L,
             new TokenRef(
@@ -46,7 +48,7 @@ class AlertPipelineTest {
             await().until(() -> seen.size() == 1);
         }
         Alert alert = seen.getFirst();
-        assertThat(alert.token().kube().pod()).isEqualTo("cms-1");
+        assertThat(alert.token().workload().pod()).isEqualTo("cms-1");
         assertThat(alert.opener().comm()).isEqualTo("cat");
         assertThat(alert.opener().exe()).isEqualTo("/bin/cat");
         assertThat(alert.count()).isEqualTo(3);

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.TokenRef;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
@@ -26,8 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WebhookSinkIT {
-    private static final KubeContext KUBE =
-            new KubeContext("worker-1", "cms", "cms-1", "uid-1", "web", "c0ffee", "busybox");
+    private static final Workload KUBE =
+            new Workload("worker-1", "cms", "cms-1", "uid-1", Map.of(), "web", "c0ffee", "busybox");
     private static final TokenRef TOKEN =
             new TokenRef("/root/.aws/credentials", "fake-aws", Severity.HIGH, PolicyAction.ALERT, List.of(), KUBE);
 

@@ -3,7 +3,7 @@ package dev.beesting.agent.kube;
 import static dev.beesting.agent.kube.Alerts.access;
 import static org.awaitility.Awaitility.await;
 
-import dev.beesting.agent.alerts.TokenRef;
+import dev.beesting.agent.model.TokenRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -58,7 +58,7 @@ public final class AlertLatencyBench {
                         AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC())) {
             for (int i = 0; i < ALERTS; i++) {
                 TokenRef token = Alerts.tokenInPod("pod-" + i, "uid-" + i);
-                String name = AlertKey.of(token.kube(), token.path()).objectName();
+                String name = AlertKey.of(token.workload(), token.path()).objectName();
                 long start = System.nanoTime();
                 writer.publish(access(token, 1, 1000 + i, "cat", Instant.now()));
                 await().pollInterval(Duration.ofMillis(2)).until(() -> arrivals.containsKey(name));

@@ -6,8 +6,8 @@ import static dev.beesting.agent.kube.Alerts.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.beesting.agent.alerts.TokenRef;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.TokenRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.Severity;
@@ -179,7 +179,7 @@ class AlertWriterIT {
         HoneytokenAlert second = client.resources(HoneytokenAlert.class)
                 .inNamespace("cms")
                 .withName(
-                        AlertKey.of(Alerts.tokenInPod("other-pod", "uid-other").kube(), PATH)
+                        AlertKey.of(Alerts.tokenInPod("other-pod", "uid-other").workload(), PATH)
                                 .objectName())
                 .get();
         assertThat(second.getStatus().count).isEqualTo(1);
@@ -329,7 +329,7 @@ class AlertWriterIT {
                         "recentProcesses",
                         List.of(Map.of("pid", 1, "comm", "x", "time", "not-a-time"))));
         TokenRef other = Alerts.tokenInPod("other-pod", "uid-other");
-        String otherName = AlertKey.of(other.kube(), PATH).objectName();
+        String otherName = AlertKey.of(other.workload(), PATH).objectName();
         try (AlertWriter writer = writer(FAST)) {
             writer.publish(access(1, 4711, "cat", T0));
             writer.publish(access(other, 1, 99, "sh", T0));
@@ -419,7 +419,7 @@ class AlertWriterIT {
     @Test
     void anAlertTheApiServerKeepsFailingIsDroppedAndCountedWhileOthersAreWritten() {
         TokenRef poison = Alerts.tokenInPod("poison-pod", "uid-poison");
-        String poisonName = AlertKey.of(poison.kube(), PATH).objectName();
+        String poisonName = AlertKey.of(poison.workload(), PATH).objectName();
         // what a real API server answered to a status larger than etcd takes
         apiServer.fail(
                 r -> r.getPath().contains("/honeytokenalerts/" + poisonName + "/status"),
@@ -453,7 +453,7 @@ class AlertWriterIT {
     @Test
     void anAlertTheApiServerRefusesForGoodIsDroppedAtOnceAndCounted() {
         TokenRef poison = Alerts.tokenInPod("poison-pod", "uid-poison");
-        String poisonName = AlertKey.of(poison.kube(), PATH).objectName();
+        String poisonName = AlertKey.of(poison.workload(), PATH).objectName();
         apiServer.fail(r -> r.getPath().contains("/honeytokenalerts/" + poisonName + "/status"), 413, "too large");
         try (AlertWriter writer = writer(FAST)) {
             writer.publish(access(poison, 1, 66, "sh", T0));

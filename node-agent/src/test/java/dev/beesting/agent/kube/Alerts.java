@@ -1,22 +1,24 @@
 package dev.beesting.agent.kube;
 
 import dev.beesting.agent.alerts.Alert;
-import dev.beesting.agent.alerts.KubeContext;
-import dev.beesting.agent.alerts.TokenRef;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.TokenRef;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Alerts as the pipeline would hand them to a sink, for the kube tests. */
 final class Alerts {
     static final String PATH = "/var/run/secrets/eks.amazonaws.com/access_key_token";
-    static final KubeContext KUBE = new KubeContext(
+    static final Workload KUBE = new Workload(
             "worker-1",
             "cms",
             "simplecms-6c4bfc97cd-wdnhv",
             "0b9c5a8e-1111-4c1e-9f00-5f2a7c3d9e01",
+            Map.of(),
             "cms",
             "c0ffee",
             "docker.io/library/simplecms:1");
@@ -40,7 +42,7 @@ final class Alerts {
     }
 
     static TokenRef tokenInPod(String pod, String podUid) {
-        KubeContext kube = new KubeContext("worker-1", "cms", pod, podUid, "cms", "c0ffee", "busybox");
+        Workload kube = new Workload("worker-1", "cms", pod, podUid, Map.of(), "cms", "c0ffee", "busybox");
         return new TokenRef(PATH, "fake-aws-credentials", Severity.HIGH, PolicyAction.ALERT, List.of(), kube);
     }
 }

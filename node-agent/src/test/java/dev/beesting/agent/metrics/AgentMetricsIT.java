@@ -3,8 +3,8 @@ package dev.beesting.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.agent.alerts.Alert;
-import dev.beesting.agent.alerts.TokenRef;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.TokenRef;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
 import java.net.InetAddress;

@@ -73,11 +73,11 @@ abstract class LiveTokensE2E extends ContainerdSuite {
         assertThat(alert.opener().comm()).isEqualTo("cat");
         assertThat(alert.token().path()).isEqualTo(KEY_PATH);
         assertThat(alert.token().policy()).isEqualTo("fake-aws");
-        assertThat(alert.token().kube().pod()).isEqualTo("cms-web");
-        assertThat(alert.token().kube().podUid())
+        assertThat(alert.token().workload().pod()).isEqualTo("cms-web");
+        assertThat(alert.token().workload().podUid())
                 .isEqualTo(pod.config().getMetadata().getUid());
-        assertThat(alert.token().kube().container()).isEqualTo("web");
-        assertThat(alert.token().kube().containerId()).isEqualTo(container);
+        assertThat(alert.token().workload().container()).isEqualTo("web");
+        assertThat(alert.token().workload().containerId()).isEqualTo(container);
     }
 
     @Test
@@ -98,7 +98,7 @@ abstract class LiveTokensE2E extends ContainerdSuite {
         assertThat(cri.exec(container, "cat", KEY_PATH).stdout()).isEqualTo(planted);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> alerts.stream()
-                        .anyMatch(a -> a.token().kube().containerId().equals(container)));
+                        .anyMatch(a -> a.token().workload().containerId().equals(container)));
     }
 
     @Test
@@ -164,7 +164,7 @@ abstract class LiveTokensE2E extends ContainerdSuite {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> alerts.stream()
                                 .filter(a -> a.token().path().equals(KEY_PATH))
-                                .map(a -> a.token().kube().containerId())
+                                .map(a -> a.token().workload().containerId())
                                 .distinct()
                                 .count()
                         == 2);

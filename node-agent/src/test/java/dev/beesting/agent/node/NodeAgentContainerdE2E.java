@@ -103,12 +103,12 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
         assertThat(alert.opener().comm()).isEqualTo("cat");
         assertThat(alert.token().path()).isEqualTo(KEY_PATH);
         assertThat(alert.token().policy()).isEqualTo("fake-aws");
-        assertThat(alert.token().kube().namespace()).isEqualTo("cms");
-        assertThat(alert.token().kube().pod()).isEqualTo("cms-web");
-        assertThat(alert.token().kube().podUid())
+        assertThat(alert.token().workload().namespace()).isEqualTo("cms");
+        assertThat(alert.token().workload().pod()).isEqualTo("cms-web");
+        assertThat(alert.token().workload().podUid())
                 .isEqualTo(pod.config().getMetadata().getUid());
-        assertThat(alert.token().kube().container()).isEqualTo("web");
-        assertThat(alert.token().kube().containerId()).isEqualTo(container);
+        assertThat(alert.token().workload().container()).isEqualTo("web");
+        assertThat(alert.token().workload().containerId()).isEqualTo(container);
         assertThat(alert.tier()).isEqualTo(agent.tier().id());
     }
 
@@ -144,7 +144,7 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
         cri.exec(kept, "cat", KEY_PATH);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> alerts.stream()
-                        .anyMatch(a -> a.token().kube().containerId().equals(kept)));
+                        .anyMatch(a -> a.token().workload().containerId().equals(kept)));
     }
 
     private NodeAgent startNodeAgent() throws Exception {

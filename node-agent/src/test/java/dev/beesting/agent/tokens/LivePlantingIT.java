@@ -6,6 +6,7 @@ import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.detect.AccessEvent;
 import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
@@ -65,8 +66,8 @@ class LivePlantingIT {
                 .findFirst()
                 .orElseThrow();
         RunningContainer container = new RunningContainer(
-                new PodInfo("pod", "ns", "uid-pod", Map.of()), new ContainerInfo(containerId, "c", "busybox"), (int)
-                        ProcessHandle.current().pid());
+                new Workload("node-1", "ns", "pod", "uid-pod", Map.of(), "c", containerId, "busybox"),
+                (int) ProcessHandle.current().pid());
         CompiledPolicy policy = new CompiledPolicy(
                 "p",
                 "uid-p",

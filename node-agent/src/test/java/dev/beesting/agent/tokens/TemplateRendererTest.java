@@ -3,11 +3,14 @@ package dev.beesting.agent.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.beesting.agent.model.Workload;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TemplateRendererTest {
-    private static final TemplateContext CONTEXT = new TemplateContext("cms-7f9c", "cms", "uid-1", "web", "worker-1");
+    private static final Workload CONTEXT =
+            new Workload("worker-1", "cms", "cms-7f9c", "uid-1", Map.of(), "web", "", "");
     private final TemplateRenderer renderer = new TemplateRenderer();
 
     @Test

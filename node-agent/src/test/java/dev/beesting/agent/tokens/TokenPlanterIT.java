@@ -3,6 +3,7 @@ package dev.beesting.agent.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.agent.detect.AccessAction;
+import dev.beesting.agent.model.Workload;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
 import dev.beesting.api.nodeconfig.NodeConfig;
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Token planting on a real filesystem, with a recording detector. */
 class TokenPlanterIT {
-    private static final PodInfo CMS_POD = new PodInfo("cms-1", "cms", "uid-1", Map.of("app", "cms"));
-    private static final ContainerInfo WEB = new ContainerInfo("c0ffee01", "web", "busybox:latest");
+    private static final Workload WEB = inPod("cms", Map.of("app", "cms"), "c0ffee01", "web", "busybox:latest");
 
     @TempDir
     Path stateDir;
@@ -42,7 +42,7 @@ class TokenPlanterIT {
 
     @Test
     void matchingContainerGetsOneArmedFilePerTokenWithPolicyMode() throws IOException {
-        List<TokenMount> mounts = planter().plant(CMS_POD, WEB);
+        List<TokenMount> mounts = planter().plant(WEB);
 
         assertThat(mounts)
                 .extracting(TokenMount::destination)
@@ -62,8 +62,8 @@ class TokenPlanterIT {
     @Test
     void twoContainersGetDifferentTokens() throws IOException {
         TokenPlanter planter = planter();
-        Path a = planter.plant(CMS_POD, WEB).getFirst().source();
-        Path b = planter.plant(CMS_POD, new ContainerInfo("c0ffee02", "sidecar", "busybox"))
+        Path a = planter.plant(WEB).getFirst().source();
+        Path b = planter.plant(inPod("cms", Map.of("app", "cms"), "c0ffee02", "sidecar", "busybox"))
                 .getFirst()
                 .source();
         assertThat(Files.readString(a)).isNotEqualTo(Files.readString(b));
@@ -72,9 +72,9 @@ class TokenPlanterIT {
     @Test
     void podOutsideTheSelectorsGetsNothing() {
         TokenPlanter planter = planter();
-        assertThat(planter.plant(new PodInfo("x", "shop", "u", Map.of("app", "cms")), WEB))
+        assertThat(planter.plant(inPod("shop", Map.of("app", "cms"), "c0ffee01", "web", "busybox:latest")))
                 .isEmpty();
-        assertThat(planter.plant(new PodInfo("x", "cms", "u", Map.of("app", "other")), WEB))
+        assertThat(planter.plant(inPod("cms", Map.of("app", "other"), "c0ffee01", "web", "busybox:latest")))
                 .isEmpty();
         assertThat(detector.armed).isEmpty();
     }
@@ -89,9 +89,7 @@ class TokenPlanterIT {
                         new CompiledToken("/bad", null, null, "{{nope}}"),
                         new CompiledToken("/good", null, "ok", null)))));
         TokenPlanter planter = planter();
-        assertThat(planter.plant(CMS_POD, WEB))
-                .extracting(TokenMount::destination)
-                .containsExactly("/good");
+        assertThat(planter.plant(WEB)).extracting(TokenMount::destination).containsExactly("/good");
         assertThat(planter.failures()).isEqualTo(1);
     }
 
@@ -99,15 +97,15 @@ class TokenPlanterIT {
     void detectorFaultPlantsNothingButNeverThrows() {
         detector.failArm = true;
         TokenPlanter planter = planter();
-        assertThat(planter.plant(CMS_POD, WEB)).isEmpty();
+        assertThat(planter.plant(WEB)).isEmpty();
         assertThat(planter.failures()).isEqualTo(2);
     }
 
     @Test
     void removalDisarmsAndDeletesFiles() {
         TokenPlanter planter = planter();
-        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
-        planter.remove(WEB.id());
+        Path file = planter.plant(WEB).getFirst().source();
+        planter.remove(WEB.containerId());
         assertThat(detector.armed).isEmpty();
         assertThat(file.getParent()).doesNotExist();
         assertThat(planter.armedCount()).isZero();
@@ -116,21 +114,21 @@ class TokenPlanterIT {
     @Test
     void restartedAgentReArmsRunningContainersAndDeletesOrphans() {
         TokenPlanter before = planter();
-        before.plant(CMS_POD, WEB);
-        Path orphan = before.plant(CMS_POD, new ContainerInfo("dead0001", "old", "busybox"))
+        before.plant(WEB);
+        Path orphan = before.plant(inPod("cms", Map.of("app", "cms"), "dead0001", "old", "busybox"))
                 .getFirst()
                 .source();
         detector.armed.clear();
 
         TokenPlanter after = planter();
-        after.synchronize(List.of(WEB.id(), "unrelated"));
+        after.synchronize(List.of(WEB.containerId(), "unrelated"));
 
         assertThat(after.armedCount()).isEqualTo(2);
         assertThat(detector.armed.values()).allMatch(p -> p.startsWith(stateDir.resolve("tokens/c0ffee01")));
         assertThat(orphan.getParent()).doesNotExist();
         long id = detector.armed.keySet().iterator().next();
         assertThat(after.token(id)).hasValueSatisfying(t -> {
-            assertThat(t.pod()).isEqualTo(CMS_POD);
+            assertThat(t.workload()).isEqualTo(WEB);
             assertThat(t.policy().name()).isEqualTo("aws");
         });
     }
@@ -138,8 +136,8 @@ class TokenPlanterIT {
     @Test
     void policyNoLongerSelectingARunningContainerEmptiesItsMountsAndDisarmsThem() throws IOException {
         TokenPlanter planter = planter();
-        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
-        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+        Path file = planter.plant(WEB).getFirst().source();
+        planter.started(new RunningContainer(WEB, 1));
 
         config.set(config());
         planter.reconcile();
@@ -163,8 +161,8 @@ class TokenPlanterIT {
             }
         };
         TokenPlanter planter = planter();
-        planter.plant(CMS_POD, WEB);
-        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+        planter.plant(WEB);
+        planter.started(new RunningContainer(WEB, 1));
 
         config.set(config());
         planter.reconcile();
@@ -180,13 +178,13 @@ class TokenPlanterIT {
     void emptiedMountsStayUnarmedAcrossARestartAndComeBackWithThePolicy() throws IOException {
         NodeConfig withPolicy = config.get();
         TokenPlanter before = planter();
-        Path file = before.plant(CMS_POD, WEB).getFirst().source();
-        before.started(new RunningContainer(CMS_POD, WEB, 1));
+        Path file = before.plant(WEB).getFirst().source();
+        before.started(new RunningContainer(WEB, 1));
         config.set(config());
         before.reconcile();
 
         TokenPlanter after = planter();
-        after.synchronize(List.of(new RunningContainer(CMS_POD, WEB, 1)));
+        after.synchronize(List.of(new RunningContainer(WEB, 1)));
         assertThat(after.armedCount()).isZero();
 
         config.set(withPolicy);
@@ -202,8 +200,8 @@ class TokenPlanterIT {
         // an agent restarted while the config Secret is missing or rejected knows no config: that is not "no
         // policies", which would empty every mounted token and delete every live one on the node
         TokenPlanter planter = planter();
-        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
-        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+        Path file = planter.plant(WEB).getFirst().source();
+        planter.started(new RunningContainer(WEB, 1));
 
         config.set(NodeConfig.empty());
 
@@ -216,8 +214,8 @@ class TokenPlanterIT {
     @Test
     void anEditOfThePolicyReachesTheTokensOfRunningContainers() throws IOException {
         TokenPlanter planter = planter();
-        Path file = planter.plant(CMS_POD, WEB).getFirst().source();
-        planter.started(new RunningContainer(CMS_POD, WEB, 1));
+        Path file = planter.plant(WEB).getFirst().source();
+        planter.started(new RunningContainer(WEB, 1));
         String content = Files.readString(file);
         CompiledPolicy alerting = config.get().policies().getFirst();
         CompiledPolicy edited = new CompiledPolicy(
@@ -234,7 +232,7 @@ class TokenPlanterIT {
         config.set(config(edited));
         planter.reconcile();
 
-        assertThat(planter.tokens(WEB.id())).hasSize(2).allSatisfy(token -> {
+        assertThat(planter.tokens(WEB.containerId())).hasSize(2).allSatisfy(token -> {
             assertThat(token.policy()).isEqualTo(edited);
             assertThat(planter.token(token.tokenId())).contains(token);
             assertThat(detector.actions.get(token.tokenId()))
@@ -258,12 +256,15 @@ class TokenPlanterIT {
                 Severity.LOW,
                 PolicyAction.BLOCK,
                 List.of());
-        List<Long> ids =
-                planter.tokens(WEB.id()).stream().map(PlantedToken::tokenId).toList();
+        List<Long> ids = planter.tokens(WEB.containerId()).stream()
+                .map(PlantedToken::tokenId)
+                .toList();
         config.set(config(lowered));
         planter.reconcile();
-        assertThat(planter.tokens(WEB.id())).extracting(PlantedToken::tokenId).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(planter.tokens(WEB.id()))
+        assertThat(planter.tokens(WEB.containerId()))
+                .extracting(PlantedToken::tokenId)
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(planter.tokens(WEB.containerId()))
                 .allSatisfy(t -> assertThat(t.policy().severity()).isEqualTo(Severity.LOW));
         assertThat(detector.armed.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     }
@@ -275,5 +276,11 @@ class TokenPlanterIT {
     private static CompiledPolicy policy(
             String name, List<String> namespaces, LabelSelector pods, List<CompiledToken> tokens) {
         return new CompiledPolicy(name, "uid-" + name, 1, namespaces, pods, tokens, null, null, null);
+    }
+
+    /** A container of pod cms-1 (uid-1) on node-1, the planter's node. */
+    private static Workload inPod(
+            String namespace, Map<String, String> labels, String containerId, String name, String image) {
+        return new Workload("node-1", namespace, "cms-1", "uid-1", labels, name, containerId, image);
     }
 }

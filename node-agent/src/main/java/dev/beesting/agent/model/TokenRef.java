@@ -1,4 +1,4 @@
-package dev.beesting.agent.alerts;
+package dev.beesting.agent.model;
 
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
@@ -12,7 +12,7 @@ import java.util.List;
  * @param severity how urgent an access is
  * @param action what the detector does on an open
  * @param ignoreProcesses executables whose opens raise no alert
- * @param kube the pod and container, or null when standalone
+ * @param workload the container it was planted into, or null when standalone
  */
 public record TokenRef(
         String path,
@@ -20,7 +20,7 @@ public record TokenRef(
         Severity severity,
         PolicyAction action,
         List<String> ignoreProcesses,
-        KubeContext kube) {
+        Workload workload) {
     public TokenRef {
         ignoreProcesses = ignoreProcesses == null ? List.of() : List.copyOf(ignoreProcesses);
     }
