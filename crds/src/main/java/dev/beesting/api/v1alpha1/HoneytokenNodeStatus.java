@@ -2,6 +2,7 @@ package dev.beesting.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Map;
 
 /** What a node's agent reports about itself. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,6 +39,18 @@ public class HoneytokenNodeStatus {
     @JsonPropertyDescription(
             "Tokens that could not be planted (for example a read-only folder in a running container).")
     public Integer failedTokens;
+
+    /**
+     * Tokens not planted because the container mounts that path (a token must never replace or hide a file the
+     * pod really mounts), in containers that still exist.
+     */
+    @JsonPropertyDescription("Tokens not planted because the container mounts that path (a token must never replace"
+            + " or hide a file the pod really mounts), in containers that still exist.")
+    public Integer skippedTokens;
+
+    /** {@link #skippedTokens} by policy name. */
+    @JsonPropertyDescription("skippedTokens by policy name.")
+    public Map<String, Integer> skippedTokensByPolicy;
 
     /** Agent version. */
     @JsonPropertyDescription("Agent version.")

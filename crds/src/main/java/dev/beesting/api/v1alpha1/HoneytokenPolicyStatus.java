@@ -42,6 +42,14 @@ public class HoneytokenPolicyStatus {
     @JsonPropertyDescription("nodesReady/nodesTotal, for display.")
     public String nodes;
 
+    /**
+     * Tokens of this policy that nodes did not plant because the container mounts that path (a token never replaces or
+     * hides a file the pod really mounts); the agents' logs name each one.
+     */
+    @JsonPropertyDescription("Tokens of this policy that nodes did not plant because the container mounts that path (a"
+            + " token never replaces or hides a file the pod really mounts); the agents' logs name each one.")
+    public Integer skippedTokens;
+
     /** How many HoneytokenAlerts this policy has raised. */
     @JsonPropertyDescription("How many HoneytokenAlerts this policy has raised.")
     public Long alerts;

@@ -1,5 +1,7 @@
 package dev.beesting.agent.kube;
 
+import java.util.Map;
+
 /**
  * What the agent reports about its node, gathered by whoever runs the NRI plugin and the detector.
  *
@@ -11,6 +13,8 @@ package dev.beesting.agent.kube;
  *     and removal done)
  * @param armedTokens token files armed
  * @param failedTokens tokens that could not be planted
+ * @param skippedTokens tokens not planted because their container mounts that path, by policy (containers that
+ *     still exist)
  */
 public record NodeState(
         String runtimeName,
@@ -19,7 +23,31 @@ public record NodeState(
         String detector,
         long configGeneration,
         int armedTokens,
-        int failedTokens) {
+        int failedTokens,
+        Map<String, Integer> skippedTokens) {
+    public NodeState {
+        skippedTokens = skippedTokens == null ? Map.of() : Map.copyOf(skippedTokens);
+    }
+
+    /** A node where no token was skipped. */
+    public NodeState(
+            String runtimeName,
+            String runtimeVersion,
+            boolean nriConnected,
+            String detector,
+            long configGeneration,
+            int armedTokens,
+            int failedTokens) {
+        this(
+                runtimeName,
+                runtimeVersion,
+                nriConnected,
+                detector,
+                configGeneration,
+                armedTokens,
+                failedTokens,
+                Map.of());
+    }
 
     /** "name version", as the HoneytokenNode's runtime column shows it. */
     public String runtime() {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -202,6 +203,10 @@ public final class NodeStatusWriter implements AutoCloseable {
         status.configGeneration = state.configGeneration();
         status.armedTokens = state.armedTokens();
         status.failedTokens = state.failedTokens();
+        status.skippedTokens = state.skippedTokens().values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
+        status.skippedTokensByPolicy = state.skippedTokens().isEmpty() ? null : new TreeMap<>(state.skippedTokens());
         status.agentVersion = agentVersion;
         status.lastHeartbeat = now.truncatedTo(ChronoUnit.SECONDS).toString();
         return status;

@@ -42,6 +42,7 @@ public final class AgentMetrics implements AlertSink {
     private final Map<String, LongSupplier> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> apiWriteErrors = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> alertsRefused = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> tokensSkipped = new ConcurrentHashMap<>();
     private HTTPServer server;
 
     public AgentMetrics() {
@@ -88,6 +89,14 @@ public final class AgentMetrics implements AlertSink {
                 .labelNames("reason")
                 .callback(
                         callback -> alertsRefused.forEach((reason, total) -> callback.call(total.getAsLong(), reason)))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_tokens_skipped_total")
+                .help("Tokens not planted on purpose, by reason: mounted (the container mounts that path, and a token"
+                        + " must never replace or hide it). Once per container and path.")
+                .labelNames("reason")
+                .callback(
+                        callback -> tokensSkipped.forEach((reason, total) -> callback.call(total.getAsLong(), reason)))
                 .register(registry);
     }
 
@@ -136,6 +145,11 @@ public final class AgentMetrics implements AlertSink {
     /** Exposes a count of alerts not written as usual, by reason ({@code squatted}, {@code rejected}). */
     public void countAlertsRefused(String reason, LongSupplier total) {
         alertsRefused.put(reason, total);
+    }
+
+    /** Exposes a count of tokens not planted on purpose, by reason ({@code mounted}). */
+    public void countTokensSkipped(String reason, LongSupplier total) {
+        tokensSkipped.put(reason, total);
     }
 
     @Override

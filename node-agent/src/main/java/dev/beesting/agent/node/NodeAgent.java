@@ -162,7 +162,8 @@ public final class NodeAgent implements AutoCloseable {
                 detector.tier().id(),
                 reconciler.appliedGeneration(),
                 planter.armedCount(),
-                (int) planter.failures());
+                (int) planter.failures(),
+                planter.skippedByPolicy());
     }
 
     public TokenPlanter planter() {

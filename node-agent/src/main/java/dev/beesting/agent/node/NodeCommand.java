@@ -165,6 +165,7 @@ public final class NodeCommand implements Callable<Integer> {
         // a generation that arrived between the agent's start and this subscription is applied too
         agent.reconciler().request();
         metrics.countDropped("pipeline", agent.pipeline()::dropped);
+        metrics.countTokensSkipped("mounted", agent.planter()::skippedTotal);
         if (cluster != null) {
             NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
             opened.push(status);

@@ -27,6 +27,7 @@ final class LiveReconcile {
     private final MountPlanting mounts;
     private final LivePlanting live;
     private final PlantingFailures failures;
+    private final SkippedTokens skipped;
     /** (container, path) pairs where planting failed: retried only after an agent restart, so counted once. */
     private final Set<String> gaveUp = ConcurrentHashMap.newKeySet();
 
@@ -36,17 +37,20 @@ final class LiveReconcile {
             TokenContents contents,
             MountPlanting mounts,
             LivePlanting live,
-            PlantingFailures failures) {
+            PlantingFailures failures,
+            SkippedTokens skipped) {
         this.policies = policies;
         this.tokens = tokens;
         this.contents = contents;
         this.mounts = mounts;
         this.live = live;
         this.failures = failures;
+        this.skipped = skipped;
     }
 
     int reconcile(RunningContainer container) {
-        Map<String, WantedToken> wanted = policies.wanted(container.workload());
+        Map<String, WantedToken> wanted = skipped.withoutShadowing(
+                container.workload(), container.mountPoints(), policies.wanted(container.workload()));
         List<Entry> entries = new ArrayList<>(tokens.record(container).tokens());
         List<PlantedToken> armed = new ArrayList<>(tokens.of(container.id()));
         int changes = 0;

@@ -6,6 +6,7 @@ import dev.beesting.agent.tokens.ContainerRecord.Entry;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,6 +25,17 @@ final class MountPlanting {
     MountPlanting(Path stateDir, Detector detector) {
         this.files = new TokenFiles(stateDir);
         this.detector = detector;
+    }
+
+    /** Whether {@code source} lies in the token folder, so a mount from it is one of ours. */
+    boolean isTokenFile(String source) {
+        try {
+            return Path.of(source)
+                    .normalize()
+                    .startsWith(files.root().toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** Writes token number {@code index} of a container being created and arms it. */

@@ -32,6 +32,7 @@ public final class TokenPlanter {
     private final PolicyMatcher policies;
     private final ContainerRegistry containers = new ContainerRegistry();
     private final PlantingFailures failures = new PlantingFailures();
+    private final SkippedTokens skipped = new SkippedTokens();
     private final ArmedTokens tokens;
     private final TokenContents contents;
     private final MountPlanting mounts;
@@ -47,7 +48,7 @@ public final class TokenPlanter {
         this.contents = new TokenContents(renderer);
         this.mounts = new MountPlanting(stateDir, detector);
         this.live = new LivePlanting(detector);
-        this.reconcile = new LiveReconcile(policies, tokens, contents, mounts, live, failures);
+        this.reconcile = new LiveReconcile(policies, tokens, contents, mounts, live, failures, skipped);
     }
 
     /** The policies of the current config that select this workload's pod. */
@@ -55,15 +56,24 @@ public final class TokenPlanter {
         return policies.matching(workload);
     }
 
-    /** Plants and arms the tokens for a container being created; returns the mounts to add. */
-    public synchronized List<TokenMount> plant(Workload workload) {
-        containers.created(new RunningContainer(workload, 0));
+    /** Like {@link #plant(Workload, Set)} for a container that mounts nothing of its own. */
+    public List<TokenMount> plant(Workload workload) {
+        return plant(workload, Set.of());
+    }
+
+    /**
+     * Plants and arms the tokens for a container being created; returns the mounts to add. A token that would
+     * replace or hide one of {@code mountPoints} (where the container's own mounts appear in it) is skipped.
+     */
+    public synchronized List<TokenMount> plant(Workload workload, Set<String> mountPoints) {
+        containers.created(new RunningContainer(workload, mountPoints, 0));
         List<TokenMount> added = new ArrayList<>();
         List<PlantedToken> armed = new ArrayList<>();
         List<ContainerRecord.Entry> entries = new ArrayList<>();
         TemplateRenderer.Rendering rendering = contents.forContainer(workload);
         int index = 0;
-        for (WantedToken wanted : policies.wanted(workload).values()) {
+        for (WantedToken wanted : skipped.withoutShadowing(workload, mountPoints, policies.wanted(workload))
+                .values()) {
             CompiledToken token = wanted.token();
             int n = index++;
             try {
@@ -98,6 +108,7 @@ public final class TokenPlanter {
     public synchronized void remove(String containerId) {
         containers.remove(containerId);
         reconcile.forget(containerId);
+        skipped.forget(containerId);
         Optional<List<PlantedToken>> armed = tokens.forget(containerId);
         try {
             mounts.deleteContainer(containerId);
@@ -229,5 +240,20 @@ public final class TokenPlanter {
 
     public long failures() {
         return failures.count();
+    }
+
+    /** Tokens skipped because their container mounts that path, in containers that still exist, by policy. */
+    public Map<String, Integer> skippedByPolicy() {
+        return skipped.byPolicy();
+    }
+
+    /** Every token skipped since start because its container mounts that path. */
+    public long skippedTotal() {
+        return skipped.total();
+    }
+
+    /** Whether {@code source}, a mount's source on the host, is a token file of this agent. */
+    public boolean isTokenFile(String source) {
+        return mounts.isTokenFile(source);
     }
 }

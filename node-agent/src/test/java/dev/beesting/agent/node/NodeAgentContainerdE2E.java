@@ -12,6 +12,9 @@ import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.LabelSelector;
+import dev.beesting.proto.cri.ContainerConfig;
+import dev.beesting.proto.cri.ContainerMetadata;
+import dev.beesting.proto.cri.ImageSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +52,9 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
 
     @TempDir
     Path stateDir;
+
+    @TempDir
+    Path mountDir;
 
     @BeforeEach
     void startAgent() throws Exception {
@@ -145,6 +151,48 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> alerts.stream()
                         .anyMatch(a -> a.token().workload().containerId().equals(kept)));
+    }
+
+    @Test
+    void aTokenNeverReplacesAFileThePodMounts() throws Exception {
+        Path real = Files.writeString(mountDir.resolve("access_key_token"), "the pod's real token\n");
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+
+        String container = cri.startContainer(pod, withMount("web", KEY_PATH, real));
+
+        assertThat(cri.exec(container, "cat", KEY_PATH).stdout()).isEqualTo("the pod's real token\n");
+        assertThat(agent.planter().tokens(container)).isEmpty();
+        assertThat(agent.state().skippedTokens()).containsEntry("fake-aws", 1);
+        assertThat(agent.planter().skippedTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenNeverHidesAFileInAFolderThePodMounts() throws Exception {
+        // the way a Secret volume holds real credentials: a folder, the file inside it
+        Files.writeString(mountDir.resolve("access_key_token"), "the pod's real token\n");
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+
+        String container = cri.startContainer(
+                pod, withMount("web", Path.of(KEY_PATH).getParent().toString(), mountDir));
+
+        assertThat(cri.exec(container, "cat", KEY_PATH).stdout()).isEqualTo("the pod's real token\n");
+        assertThat(agent.planter().tokens(container)).isEmpty();
+        assertThat(agent.state().skippedTokens()).containsEntry("fake-aws", 1);
+
+        cri.removeContainer(container);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> agent.state().skippedTokens().isEmpty());
+    }
+
+    private ContainerConfig withMount(String name, String containerPath, Path hostPath) {
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(containerd.image()))
+                .addMounts(dev.beesting.proto.cri.Mount.newBuilder()
+                        .setContainerPath(containerPath)
+                        .setHostPath(hostPath.toString())
+                        .setReadonly(true))
+                .build();
     }
 
     private NodeAgent startNodeAgent() throws Exception {

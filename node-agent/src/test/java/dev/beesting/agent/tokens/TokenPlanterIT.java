@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,6 +277,32 @@ class TokenPlanterIT {
     private static CompiledPolicy policy(
             String name, List<String> namespaces, LabelSelector pods, List<CompiledToken> tokens) {
         return new CompiledPolicy(name, "uid-" + name, 1, namespaces, pods, tokens, null, null, null);
+    }
+
+    @Test
+    void tokensThatWouldReplaceOrHideAMountedPathAreSkippedAndCounted() {
+        TokenPlanter planter = planter();
+
+        List<TokenMount> mounts = planter.plant(WEB, Set.of("/root/.aws/", "/etc/hosts"));
+
+        assertThat(mounts).extracting(TokenMount::destination).containsExactly("/etc/literal");
+        assertThat(planter.skippedByPolicy()).containsExactly(Map.entry("aws", 1));
+        assertThat(planter.skippedTotal()).isEqualTo(1);
+        planter.plant(WEB, Set.of("/root/.aws/credentials")); // the same container again: counted once
+        assertThat(planter.skippedTotal()).isEqualTo(1);
+
+        planter.remove(WEB.containerId());
+        assertThat(planter.skippedByPolicy()).isEmpty();
+    }
+
+    @Test
+    void shadowingIsAboutWholePathComponents() {
+        assertThat(SkippedTokens.shadowedMount("/root/.aws/credentials", Set.of("/root/.aws/credentials")))
+                .contains("/root/.aws/credentials");
+        assertThat(SkippedTokens.shadowedMount("/root/.aws/credentials", Set.of("//root//.aws/./")))
+                .contains("/root/.aws");
+        assertThat(SkippedTokens.shadowedMount("/root/.aws/credentials", Set.of("/root/.a", "/root/.aws/cred", "/")))
+                .isEmpty();
     }
 
     /** A container of pod cms-1 (uid-1) on node-1, the planter's node. */

@@ -61,8 +61,11 @@ final class ClusterView {
     /** Nodes whose applied config generation is at least {@code since}. */
     NodeReadiness readiness(Long since) {
         List<HoneytokenNode> all = nodes.list().toList();
+        Map<String, Integer> skipped = new HashMap<>();
+        all.forEach(node ->
+                NodeToPolicyMapper.skipped(node).forEach((policy, n) -> skipped.merge(policy, n, Integer::sum)));
         if (since == null) {
-            return NodeReadiness.none(all.size());
+            return new NodeReadiness(0, all.size(), List.of(), skipped);
         }
         List<String> pending = new ArrayList<>();
         for (HoneytokenNode node : all) {
@@ -72,7 +75,7 @@ final class ClusterView {
             }
         }
         pending.sort(null);
-        return new NodeReadiness(all.size() - pending.size(), all.size(), pending);
+        return new NodeReadiness(all.size() - pending.size(), all.size(), pending, skipped);
     }
 
     AlertTally alerts(String policy) {

@@ -5,6 +5,7 @@ import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,12 +19,20 @@ final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNod
     }
 
     /**
-     * Heartbeats update the node every few seconds; what matters to policies is the applied generation and whether the
-     * node can plant and detect at all.
+     * Heartbeats update the node every few seconds; what matters to policies is the applied generation, whether the
+     * node can plant and detect at all, and which tokens it had to skip.
      */
     static boolean generationChanged(HoneytokenNode newNode, HoneytokenNode oldNode) {
         return !Objects.equals(appliedGeneration(newNode), appliedGeneration(oldNode))
-                || protecting(newNode) != protecting(oldNode);
+                || protecting(newNode) != protecting(oldNode)
+                || !Objects.equals(skipped(newNode), skipped(oldNode));
+    }
+
+    /** Tokens the node's agent skipped because their container mounts that path, by policy. */
+    static Map<String, Integer> skipped(HoneytokenNode node) {
+        return node.getStatus() == null || node.getStatus().skippedTokensByPolicy == null
+                ? Map.of()
+                : node.getStatus().skippedTokensByPolicy;
     }
 
     /**

@@ -40,6 +40,8 @@ public final class PolicyStatusFactory {
         status.nodesReady = nodes.ready();
         status.nodesTotal = nodes.total();
         status.nodes = nodes.ready() + "/" + nodes.total();
+        int skipped = nodes.skipped(policy.getMetadata().getName());
+        status.skippedTokens = skipped == 0 ? null : skipped;
         status.alerts = alerts.count();
         status.lastAlert = alerts.latest().map(PolicyStatusFactory::lastAlert).orElse(null);
         status.conditions.add(condition(previous, generation, accepted(outcome)));

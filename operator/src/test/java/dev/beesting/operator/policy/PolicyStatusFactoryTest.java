@@ -50,6 +50,29 @@ class PolicyStatusFactoryTest {
     }
 
     @Test
+    void tokensTheNodesSkippedBecauseThePodMountsThatPathAreCountedForTheirPolicy() {
+        HoneytokenPolicy policy = policy("p", "2025-01-01T00:00:00Z", null, literal("/a", "x"));
+        HoneytokenPolicyStatus status = factoryAt("2025-05-01T10:00:00Z")
+                .status(
+                        policy,
+                        new PolicyOutcome.Compiled(COMPILED),
+                        3L,
+                        new NodeReadiness(2, 2, List.of(), java.util.Map.of("p", 3, "other", 1)),
+                        AlertTally.NONE);
+
+        assertThat(status.skippedTokens).isEqualTo(3);
+        assertThat(factoryAt("2025-05-01T10:00:00Z")
+                        .status(
+                                policy,
+                                new PolicyOutcome.Compiled(COMPILED),
+                                3L,
+                                new NodeReadiness(2, 2, List.of()),
+                                AlertTally.NONE)
+                        .skippedTokens)
+                .isNull();
+    }
+
+    @Test
     void rejectedPolicyIsNeitherAcceptedNorReady() {
         HoneytokenPolicy policy = policy("p", "2025-01-01T00:00:00Z", null, literal("a", "x"));
         HoneytokenPolicyStatus status = factoryAt("2025-05-01T10:00:00Z")
