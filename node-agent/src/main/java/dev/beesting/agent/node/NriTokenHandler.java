@@ -9,11 +9,11 @@ import dev.beesting.agent.nri.plugin.NriHandler;
 import dev.beesting.agent.nri.plugin.Pod;
 import dev.beesting.agent.nri.plugin.RuntimeInfo;
 import dev.beesting.agent.nri.plugin.StateChange;
+import dev.beesting.agent.tokens.ContainerMount;
 import dev.beesting.agent.tokens.RunningContainer;
 import dev.beesting.agent.tokens.TokenMount;
 import dev.beesting.agent.tokens.TokenPlanter;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +68,7 @@ final class NriTokenHandler implements NriHandler {
                     int pid = running(c) ? c.pid() : 0;
                     return pod == null
                             ? RunningContainer.withoutPod(nodeName, c.id(), pid)
-                            : new RunningContainer(workload(pod, c), mountPoints(c), pid);
+                            : new RunningContainer(workload(pod, c), mounts(c), pid);
                 })
                 .toList());
         reconcileSoon.run();
@@ -76,7 +76,7 @@ final class NriTokenHandler implements NriHandler {
 
     @Override
     public ContainerAdjustment createContainer(Pod pod, Container container) {
-        List<TokenMount> mounts = planter.plant(workload(pod, container), mountPoints(container));
+        List<TokenMount> mounts = planter.plant(workload(pod, container), mounts(container));
         if (mounts.isEmpty()) {
             return ContainerAdjustment.none();
         }
@@ -91,8 +91,8 @@ final class NriTokenHandler implements NriHandler {
             switch (event) {
                 case POST_START_CONTAINER -> {
                     if (container.pid() > 0) {
-                        planter.started(new RunningContainer(
-                                workload(pod, container), mountPoints(container), container.pid()));
+                        planter.started(
+                                new RunningContainer(workload(pod, container), mounts(container), container.pid()));
                         reconcileSoon.run();
                     }
                 }
@@ -106,15 +106,11 @@ final class NriTokenHandler implements NriHandler {
         return container.state() == Container.State.RUNNING && container.pid() > 0;
     }
 
-    /** Where the container's own mounts (the spec's and other plugins', not Beesting's tokens) appear in it. */
-    Set<String> mountPoints(Container container) {
-        Set<String> points = new HashSet<>();
-        for (Mount mount : container.mounts()) {
-            if (!planter.isTokenFile(mount.source())) {
-                points.add(mount.destination());
-            }
-        }
-        return points;
+    /** The container's mounts as the token store sees them. */
+    static List<ContainerMount> mounts(Container container) {
+        return container.mounts().stream()
+                .map(m -> new ContainerMount(m.destination(), m.source()))
+                .toList();
     }
 
     /** The one place NRI's pod and container become the agent's model. */

@@ -50,7 +50,7 @@ final class LiveReconcile {
 
     int reconcile(RunningContainer container) {
         Map<String, WantedToken> wanted = skipped.withoutShadowing(
-                container.workload(), container.mountPoints(), policies.wanted(container.workload()));
+                container.workload(), mounts.notOurs(container.mounts()), policies.wanted(container.workload()));
         List<Entry> entries = new ArrayList<>(tokens.record(container).tokens());
         List<PlantedToken> armed = new ArrayList<>(tokens.of(container.id()));
         int changes = 0;

@@ -6,9 +6,13 @@ import dev.beesting.agent.tokens.ContainerRecord.Entry;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +31,41 @@ final class MountPlanting {
         this.detector = detector;
     }
 
-    /** Whether {@code source} lies in the token folder, so a mount from it is one of ours. */
-    boolean isTokenFile(String source) {
+    /** Where the container's own mounts appear in it: all but the agent's token files. */
+    Set<String> notOurs(List<ContainerMount> containerMounts) {
+        Set<String> points = new HashSet<>();
+        containerMounts.stream().filter(m -> hostFile(m.source()).isEmpty()).forEach(m -> points.add(m.destination()));
+        return points;
+    }
+
+    /** The agent's token files among the container's mounts. */
+    Set<Path> ours(List<ContainerMount> containerMounts) {
+        Set<Path> found = new HashSet<>();
+        containerMounts.forEach(m -> hostFile(m.source()).ifPresent(found::add));
+        return found;
+    }
+
+    /** {@code source} as a token file of this agent, if it is one. */
+    private Optional<Path> hostFile(String source) {
         try {
-            return Path.of(source)
-                    .normalize()
-                    .startsWith(files.root().toAbsolutePath().normalize());
+            Path path = Path.of(source).toAbsolutePath().normalize();
+            return path.startsWith(files.root().toAbsolutePath().normalize()) ? Optional.of(path) : Optional.empty();
         } catch (InvalidPathException e) {
-            return false;
+            return Optional.empty();
+        }
+    }
+
+    /** The host file of a mounted token. */
+    Path file(String containerId, Entry entry) {
+        return files.file(containerId, entry.index()).toAbsolutePath().normalize();
+    }
+
+    /** Deletes the host file of a mounted token the runtime never mounted; its caller has disarmed it. */
+    void delete(String containerId, Entry entry) {
+        try {
+            Files.deleteIfExists(files.file(containerId, entry.index()));
+        } catch (IOException e) {
+            LOG.warn("token file not deleted container={} path={} error={}", containerId, entry.path(), e.toString());
         }
     }
 

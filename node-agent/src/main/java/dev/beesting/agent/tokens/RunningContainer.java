@@ -1,25 +1,25 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.model.Workload;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A container the runtime reported, with the pid of its first process (0 while it is created but not started).
  *
  * @param workload the container and its pod
- * @param mountPoints where the container's own mounts appear in it (Beesting's tokens left out): no token may
- *     replace or hide them
+ * @param mounts its mounts as the runtime reports them (the spec's, other plugins' and Beesting's tokens); empty when
+ *     the runtime did not say
  * @param pid host pid of its first process, the way into its filesystem
  */
-public record RunningContainer(Workload workload, Set<String> mountPoints, int pid) {
+public record RunningContainer(Workload workload, List<ContainerMount> mounts, int pid) {
     public RunningContainer {
-        mountPoints = Set.copyOf(mountPoints);
+        mounts = List.copyOf(mounts);
     }
 
     /** A container whose mounts the runtime did not list. */
     public RunningContainer(Workload workload, int pid) {
-        this(workload, Set.of(), pid);
+        this(workload, List.of(), pid);
     }
 
     /** A container the runtime listed without its pod: enough to keep or drop its tokens, not to plant new ones. */

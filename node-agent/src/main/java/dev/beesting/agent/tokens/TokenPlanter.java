@@ -33,6 +33,7 @@ public final class TokenPlanter {
     private final ContainerRegistry containers = new ContainerRegistry();
     private final PlantingFailures failures = new PlantingFailures();
     private final SkippedTokens skipped = new SkippedTokens();
+    private final ContainerLocks locks = new ContainerLocks();
     private final ArmedTokens tokens;
     private final TokenContents contents;
     private final MountPlanting mounts;
@@ -58,15 +59,21 @@ public final class TokenPlanter {
 
     /** Like {@link #plant(Workload, Set)} for a container that mounts nothing of its own. */
     public List<TokenMount> plant(Workload workload) {
-        return plant(workload, Set.of());
+        return plant(workload, List.of());
     }
 
     /**
      * Plants and arms the tokens for a container being created; returns the mounts to add. A token that would
-     * replace or hide one of {@code mountPoints} (where the container's own mounts appear in it) is skipped.
+     * replace or hide one of the container's own {@code containerMounts} is skipped. Waits for nothing another
+     * container holds.
      */
-    public synchronized List<TokenMount> plant(Workload workload, Set<String> mountPoints) {
-        containers.created(new RunningContainer(workload, mountPoints, 0));
+    public List<TokenMount> plant(Workload workload, List<ContainerMount> containerMounts) {
+        return locks.locked(workload.containerId(), () -> plantLocked(workload, containerMounts));
+    }
+
+    private List<TokenMount> plantLocked(Workload workload, List<ContainerMount> containerMounts) {
+        containers.created(new RunningContainer(workload, containerMounts, 0));
+        Set<String> mountPoints = mounts.notOurs(containerMounts);
         List<TokenMount> added = new ArrayList<>();
         List<PlantedToken> armed = new ArrayList<>();
         List<ContainerRecord.Entry> entries = new ArrayList<>();
@@ -99,13 +106,54 @@ public final class TokenPlanter {
         return added;
     }
 
-    /** A container started: its pid opens the way into its filesystem for live tokens. */
-    public synchronized void started(RunningContainer container) {
+    /**
+     * A container started: its pid opens the way into its filesystem for live tokens. Its mounts show which of the
+     * tokens planted for it the runtime really mounted: one whose answer came too late (the runtime created the
+     * container without it) is disarmed and deleted, and live planting brings it in instead.
+     */
+    public void started(RunningContainer container) {
         containers.update(container);
+        locks.locked(container.id(), () -> dropMountsNeverMade(container));
+    }
+
+    private void dropMountsNeverMade(RunningContainer container) {
+        if (container.mounts().isEmpty() || !tokens.known(container.id())) {
+            return; // the runtime did not list mounts: nothing to tell
+        }
+        Set<Path> made = mounts.ours(container.mounts());
+        List<ContainerRecord.Entry> entries =
+                new ArrayList<>(tokens.record(container).tokens());
+        List<PlantedToken> armed = new ArrayList<>(tokens.of(container.id()));
+        boolean changed = false;
+        for (ContainerRecord.Entry entry : List.copyOf(entries)) {
+            if (entry.kind() != ContainerRecord.Kind.MOUNT || made.contains(mounts.file(container.id(), entry))) {
+                continue;
+            }
+            armed.stream()
+                    .filter(t -> t.path().equals(entry.path()))
+                    .toList()
+                    .forEach(t -> tokens.disarm(container.id(), t));
+            armed.removeIf(t -> t.path().equals(entry.path()));
+            entries.remove(entry);
+            mounts.delete(container.id(), entry);
+            changed = true;
+            LOG.warn(
+                    "token mount never made, the runtime created the container without it; planting it live"
+                            + " container={} path={}",
+                    container.id(),
+                    entry.path());
+        }
+        if (changed) {
+            tokens.replace(container, armed, entries);
+        }
     }
 
     /** Disarms, then deletes, every token of a container that is gone. */
-    public synchronized void remove(String containerId) {
+    public void remove(String containerId) {
+        locks.locked(containerId, () -> removeLocked(containerId));
+    }
+
+    private void removeLocked(String containerId) {
         containers.remove(containerId);
         reconcile.forget(containerId);
         skipped.forget(containerId);
@@ -119,6 +167,7 @@ public final class TokenPlanter {
                     "token files of a removed container not deleted container={} error={}", containerId, e.toString());
         }
         armed.ifPresent(removed -> LOG.info("tokens removed container={} tokens={}", containerId, removed.size()));
+        locks.forget(containerId);
     }
 
     /** Like {@link #synchronize(List)} for callers that only know container ids (no live tokens re-armed). */
@@ -133,7 +182,7 @@ public final class TokenPlanter {
      * re-arms the tokens of running containers planted earlier, removes those of containers that are gone. Call
      * {@link #reconcile()} afterwards to plant into containers that lack tokens.
      */
-    public synchronized void synchronize(List<RunningContainer> reported) {
+    public void synchronize(List<RunningContainer> reported) {
         Map<String, RunningContainer> running = new HashMap<>();
         reported.forEach(c -> running.put(c.id(), c));
         Set<String> known = new HashSet<>(tokens.containerIds());
@@ -151,9 +200,11 @@ public final class TokenPlanter {
         }
         running.values().stream().filter(RunningContainer::podKnown).forEach(containers::update);
         for (RunningContainer container : running.values()) {
-            if (!tokens.known(container.id())) {
-                rearm(container);
-            }
+            locks.locked(container.id(), () -> {
+                if (!tokens.known(container.id())) {
+                    rearm(container);
+                }
+            });
         }
     }
 
@@ -194,7 +245,7 @@ public final class TokenPlanter {
     /**
      * Makes every started container carry exactly the tokens of the policies that select it now: plants missing
      * ones live, disarms and takes away those no policy wants any more. Idempotent; each container is handled under
-     * the lock on its own, so NRI calls are not held up behind a long pass.
+     * its own lock, so NRI calls for other containers never wait on it.
      *
      * @return how many tokens were planted or taken away
      */
@@ -211,12 +262,14 @@ public final class TokenPlanter {
         return changes;
     }
 
-    synchronized int reconcile(String containerId) {
-        RunningContainer container = containers.get(containerId);
-        if (container == null || !container.started()) {
-            return 0;
-        }
-        return reconcile.reconcile(container);
+    int reconcile(String containerId) {
+        return locks.locked(containerId, () -> {
+            RunningContainer container = containers.get(containerId);
+            if (container == null || !container.started()) {
+                return 0;
+            }
+            return reconcile.reconcile(container);
+        });
     }
 
     /** The generation of the node config that policies are matched against now. */
@@ -250,10 +303,5 @@ public final class TokenPlanter {
     /** Every token skipped since start because its container mounts that path. */
     public long skippedTotal() {
         return skipped.total();
-    }
-
-    /** Whether {@code source}, a mount's source on the host, is a token file of this agent. */
-    public boolean isTokenFile(String source) {
-        return mounts.isTokenFile(source);
     }
 }

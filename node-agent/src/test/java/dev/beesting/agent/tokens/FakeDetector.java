@@ -21,6 +21,8 @@ final class FakeDetector implements Detector {
     volatile boolean failArm;
     /** Called with the token id and its file just before a token is disarmed. */
     volatile java.util.function.BiConsumer<Long, Path> onDisarm = (id, file) -> {};
+    /** Called with a file just before it is armed; may block, the way a hung filesystem would. */
+    volatile Consumer<Path> onArm = file -> {};
 
     @Override
     public Tier tier() {
@@ -32,6 +34,7 @@ final class FakeDetector implements Detector {
         if (failArm) {
             throw new IOException("detector refused");
         }
+        onArm.accept(file);
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }

@@ -17,6 +17,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -283,12 +288,16 @@ class TokenPlanterIT {
     void tokensThatWouldReplaceOrHideAMountedPathAreSkippedAndCounted() {
         TokenPlanter planter = planter();
 
-        List<TokenMount> mounts = planter.plant(WEB, Set.of("/root/.aws/", "/etc/hosts"));
+        List<TokenMount> mounts = planter.plant(
+                WEB,
+                List.of(
+                        new ContainerMount("/root/.aws/", "/var/lib/kubelet/pods/x/volumes/secret"),
+                        new ContainerMount("/etc/hosts", "/var/lib/kubelet/pods/x/etc-hosts")));
 
         assertThat(mounts).extracting(TokenMount::destination).containsExactly("/etc/literal");
         assertThat(planter.skippedByPolicy()).containsExactly(Map.entry("aws", 1));
         assertThat(planter.skippedTotal()).isEqualTo(1);
-        planter.plant(WEB, Set.of("/root/.aws/credentials")); // the same container again: counted once
+        planter.plant(WEB, List.of(new ContainerMount("/root/.aws/credentials", "/srv/real"))); // counted once
         assertThat(planter.skippedTotal()).isEqualTo(1);
 
         planter.remove(WEB.containerId());
@@ -303,6 +312,71 @@ class TokenPlanterIT {
                 .contains("/root/.aws");
         assertThat(SkippedTokens.shadowedMount("/root/.aws/credentials", Set.of("/root/.a", "/root/.aws/cred", "/")))
                 .isEmpty();
+    }
+
+    @Test
+    void creatingAContainerNeverWaitsForLivePlantingIntoAnother(@TempDir Path liveDir) throws Exception {
+        // this process stands for the running container: its root is the host's, its id a line of its own cgroup
+        String selfId = Files.readString(Path.of("/proc/self/cgroup"))
+                .lines()
+                .findFirst()
+                .orElseThrow();
+        Workload running = inPod("live", Map.of(), selfId, "web", "busybox");
+        Path liveToken = liveDir.resolve("credentials");
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        detector.onArm = file -> {
+            if (!file.startsWith(stateDir)) { // a live token (mounted ones are files under the state dir)
+                stuck.countDown();
+                try {
+                    release.await(); // a live write into a stalled FUSE or NFS mount
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        config.set(config(
+                config.get().policies().getFirst(),
+                policy(
+                        "live",
+                        List.of("live"),
+                        new LabelSelector(Map.of(), null),
+                        List.of(new CompiledToken(liveToken.toString(), null, "live", null)))));
+        TokenPlanter planter = planter();
+        planter.started(
+                new RunningContainer(running, (int) ProcessHandle.current().pid()));
+        try (ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Integer> reconcile = background.submit(() -> planter.reconcile());
+            assertThat(stuck.await(30, TimeUnit.SECONDS))
+                    .as("live planting reached the detector")
+                    .isTrue();
+
+            Future<List<TokenMount>> created = background.submit(() -> planter.plant(WEB));
+
+            assertThat(created.get(30, TimeUnit.SECONDS)).hasSize(2);
+            assertThat(reconcile.isDone()).as("live planting still hangs").isFalse();
+            release.countDown();
+            assertThat(reconcile.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMountTheRuntimeNeverMadeIsTakenBackAndPlantedLive() {
+        TokenPlanter planter = planter();
+        List<TokenMount> answered = planter.plant(WEB);
+        // the answer came too late: the runtime created the container with its own mounts but without ours
+        List<ContainerMount> made = List.of(
+                new ContainerMount("/proc", "proc"),
+                new ContainerMount(
+                        answered.get(1).destination(), answered.get(1).source().toString()));
+
+        planter.started(new RunningContainer(WEB, made, 1));
+
+        assertThat(planter.tokens(WEB.containerId()))
+                .extracting(PlantedToken::path)
+                .containsExactly("/etc/literal");
+        assertThat(answered.getFirst().source()).doesNotExist();
+        assertThat(detector.armed.values()).containsExactly(answered.get(1).source());
     }
 
     /** A container of pod cms-1 (uid-1) on node-1, the planter's node. */

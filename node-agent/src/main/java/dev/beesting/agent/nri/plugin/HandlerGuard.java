@@ -2,6 +2,7 @@ package dev.beesting.agent.nri.plugin;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,10 @@ final class HandlerGuard {
         try {
             return task.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            task.cancel(true);
+            if (!task.cancel(true)) {
+                // it finished between the timeout and the cancel: its answer is what it recorded, so send it
+                return completed(what, task, fallback);
+            }
             stats.handlerTimedOut();
             log.warn("NRI handler overran its budget, answering without it call={} budget={}", what, limit);
         } catch (ExecutionException e) {
@@ -55,6 +59,18 @@ final class HandlerGuard {
             task.cancel(true);
             Thread.currentThread().interrupt();
             log.warn("interrupted waiting for NRI handler call={}", what);
+        }
+        return fallback;
+    }
+
+    private <T> T completed(String what, FutureTask<T> task, T fallback) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            stats.handlerFailed();
+            log.error("NRI handler failed, answering without it call={}", what, e.getCause());
+        } catch (CancellationException | InterruptedException e) {
+            log.warn("NRI handler answer lost call={}", what);
         }
         return fallback;
     }
