@@ -7,6 +7,7 @@ import dev.beesting.api.v1alpha1.Severity;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -19,14 +20,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent's Prometheus metrics, served on {@code /metrics}: alerts by policy, severity and tier (as an alert
- * sink), armed tokens, NRI request latency, events dropped and API write errors. Counters kept elsewhere (the
- * pipeline's drops, the writers' errors) are read when scraped instead of being pushed here.
+ * sink), armed tokens, NRI request latency and connection, the detector tier, the config generation applied, events
+ * dropped, API write errors and webhook deliveries. Counters kept elsewhere (the pipeline's drops, the writers'
+ * errors) are read when scraped instead of being pushed here.
  */
 public final class AgentMetrics implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMetrics.class);
@@ -42,6 +45,10 @@ public final class AgentMetrics implements AlertSink {
     private final Map<String, LongSupplier> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> apiWriteErrors = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> alertsRefused = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> webhook = new ConcurrentHashMap<>();
+    private final Info detector;
+    private volatile BooleanSupplier nriConnected;
+    private volatile LongSupplier configGeneration;
     private HTTPServer server;
 
     public AgentMetrics() {
@@ -89,6 +96,45 @@ public final class AgentMetrics implements AlertSink {
                 .callback(
                         callback -> alertsRefused.forEach((reason, total) -> callback.call(total.getAsLong(), reason)))
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_webhook_deliveries_total")
+                .help("Alerts handed to the webhook, by result: sent, failed (given up after retries) or dropped"
+                        + " (its queue was full).")
+                .labelNames("result")
+                .callback(callback -> webhook.forEach((result, total) -> callback.call(total.getAsLong(), result)))
+                .register(registry);
+        // absent until the agent knows (standalone has no NRI, the detector is armed after the start)
+        GaugeWithCallback.builder()
+                .name("beesting_nri_connected")
+                .help("1 while the agent is registered with the container runtime's NRI, else 0.")
+                .callback(callback -> {
+                    BooleanSupplier connected = nriConnected;
+                    if (connected != null) {
+                        callback.call(connected.getAsBoolean() ? 1 : 0);
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("beesting_node_config_generation")
+                .help("Generation of the node configuration the agent has fully applied (compare with the operator's"
+                        + " beesting_operator_node_config_generation).")
+                .callback(callback -> {
+                    LongSupplier generation = configGeneration;
+                    if (generation != null) {
+                        callback.call(generation.getAsLong());
+                    }
+                })
+                .register(registry);
+        detector = Info.builder()
+                .name("beesting_detector_info")
+                .help("The detector tier armed on this node (lsm, fentry, kprobe, fanotify or syscall).")
+                .labelNames("tier")
+                .register(registry);
+    }
+
+    /** The registry behind {@code /metrics}. */
+    public PrometheusRegistry registry() {
+        return registry;
     }
 
     /** Serves {@code /metrics} on the address and port (0 picks a free one); returns the port. */
@@ -116,6 +162,26 @@ public final class AgentMetrics implements AlertSink {
 
     public void armedTokens(int count) {
         armedTokens.set(count);
+    }
+
+    /** The detector is armed with this tier: {@code beesting_detector_info{tier}} appears. */
+    public void detectorArmed(String tier) {
+        detector.setLabelValues(tier);
+    }
+
+    /** Exposes whether the agent is registered with NRI as {@code beesting_nri_connected}. */
+    public void nriConnected(BooleanSupplier connected) {
+        nriConnected = connected;
+    }
+
+    /** Exposes the node-config generation the agent has fully applied. */
+    public void configGeneration(LongSupplier generation) {
+        configGeneration = generation;
+    }
+
+    /** Exposes the webhook's delivery counts kept by the webhook sink ({@code sent}, {@code failed}, {@code dropped}). */
+    public void countWebhook(String result, LongSupplier total) {
+        webhook.put(result, total);
     }
 
     /** For the NRI wiring: one answered request and how long it took. */

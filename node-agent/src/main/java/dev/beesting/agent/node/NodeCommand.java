@@ -119,6 +119,9 @@ public final class NodeCommand implements Callable<Integer> {
             }
             WebhookSink sink = new WebhookSink(settings);
             sinks.add(sink);
+            metrics.countWebhook("sent", sink::sent);
+            metrics.countWebhook("failed", sink::failed);
+            metrics.countWebhook("dropped", sink::dropped);
         }
         Supplier<NodeConfig> config;
         // the agent follows every new generation: live tokens for running containers, removal of unwanted ones
@@ -165,6 +168,9 @@ public final class NodeCommand implements Callable<Integer> {
         // a generation that arrived between the agent's start and this subscription is applied too
         agent.reconciler().request();
         metrics.countDropped("pipeline", agent.pipeline()::dropped);
+        metrics.detectorArmed(agent.tier().id());
+        metrics.nriConnected(agent::nriConnected);
+        metrics.configGeneration(agent.reconciler()::appliedGeneration);
         if (cluster != null) {
             NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
             opened.push(status);
