@@ -43,6 +43,48 @@ class HelmChartIT {
     }
 
     @Test
+    void chartWithMonitoringAddsWhatKustomizeBuildsFromConfigMonitoring() throws Exception {
+        Map<String, JsonNode> chart = byIdentity(render(Map.of("namespace.create", true, "monitoring.enabled", true)));
+        Map<String, JsonNode> kustomize = byIdentity(Kustomize.build("default").stream()
+                .filter(o -> !"CustomResourceDefinition".equals(o.getKind()))
+                .toList());
+        Map<String, JsonNode> monitoring = byIdentity(Kustomize.build("monitoring"));
+        assertThat(monitoring.keySet())
+                .contains(
+                        "ServiceMonitor/beesting-system/beesting-agent",
+                        "ServiceMonitor/beesting-system/beesting-operator",
+                        "PrometheusRule/beesting-system/beesting",
+                        "ConfigMap/beesting-system/beesting-dashboard");
+        kustomize.putAll(monitoring);
+        assertThat(chart.keySet()).containsExactlyElementsOf(kustomize.keySet());
+        for (String id : kustomize.keySet()) {
+            assertThat(chart.get(id)).as(id).isEqualTo(kustomize.get(id));
+        }
+    }
+
+    @Test
+    void monitoringIsOffByDefaultAndItsLabelsReachWhatPrometheusSelects() throws Exception {
+        assertThat(byIdentity(render(Map.of())).keySet())
+                .noneMatch(id -> id.contains("Monitor/")
+                        || id.startsWith("PrometheusRule/")
+                        || id.equals("ConfigMap/beesting-system/beesting-dashboard"));
+        Map<String, JsonNode> chart =
+                byIdentity(render(Map.of("monitoring.enabled", true, "monitoring.labels.release", "prom")));
+        for (String id : List.of(
+                "ServiceMonitor/beesting-system/beesting-agent",
+                "ServiceMonitor/beesting-system/beesting-operator",
+                "PrometheusRule/beesting-system/beesting")) {
+            assertThat(chart.get(id).at("/metadata/labels/release").asText())
+                    .as(id)
+                    .isEqualTo("prom");
+        }
+        assertThat(chart.get("Service/beesting-system/beesting-agent")
+                        .at("/metadata/labels/release")
+                        .isMissingNode())
+                .isTrue();
+    }
+
+    @Test
     void chartInstallsTheGeneratedCrds() throws Exception {
         Path generated = Path.of("../crds");
         try (var files = Files.list(CHART.resolve("crds"))) {
