@@ -1,5 +1,7 @@
 package dev.beesting.agent.metrics;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.api.BuildInfo;
@@ -10,12 +12,15 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +54,7 @@ public final class AgentMetrics implements AlertSink {
     private final Info detector;
     private volatile BooleanSupplier nriConnected;
     private volatile LongSupplier configGeneration;
-    private HTTPServer server;
+    private HttpServer server;
 
     public AgentMetrics() {
         Info.builder()
@@ -137,21 +142,44 @@ public final class AgentMetrics implements AlertSink {
         return registry;
     }
 
-    /** Serves {@code /metrics} on the address and port (0 picks a free one); returns the port. */
+    /** Serves {@code /metrics} (and probes that always answer 200) on the address and port; returns the port. */
     public int serve(InetAddress address, int port) {
+        return serve(address, port, Probes.NONE);
+    }
+
+    /**
+     * Serves {@code /metrics}, {@code /readyz} and {@code /healthz} on the address and port (0 picks a free one);
+     * returns the port.
+     */
+    public int serve(InetAddress address, int port, Probes probes) {
         try {
-            server = HTTPServer.builder()
-                    .inetAddress(address)
-                    .port(port)
-                    .registry(registry)
-                    .executorService(Executors.newVirtualThreadPerTaskExecutor())
-                    .buildAndStart();
+            server = HttpServer.create(new InetSocketAddress(address, port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "failed to serve metrics on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
-        LOG.info("metrics served address={} port={}", address.getHostAddress(), server.getPort());
-        return server.getPort();
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // the library's handler: content negotiation (OpenMetrics, protobuf, text), gzip, name[] filters
+        server.createContext("/metrics", new MetricsHandler(registry));
+        server.createContext("/readyz", exchange -> probe(exchange, probes.readiness()));
+        server.createContext("/healthz", exchange -> probe(exchange, probes.liveness()));
+        server.start();
+        LOG.info(
+                "metrics and probes served address={} port={}",
+                address.getHostAddress(),
+                server.getAddress().getPort());
+        return server.getAddress().getPort();
+    }
+
+    private static void probe(HttpExchange exchange, List<Probes.Check> checks) throws IOException {
+        List<String> failing = Probes.failing(checks);
+        byte[] body = (failing.isEmpty() ? "ok\n" : "failing: " + String.join(", ", failing) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(failing.isEmpty() ? 200 : 503, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 
     @Override
@@ -207,7 +235,7 @@ public final class AgentMetrics implements AlertSink {
     @Override
     public void close() {
         if (server != null) {
-            server.close();
+            server.stop(0);
         }
     }
 
