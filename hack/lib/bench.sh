@@ -63,7 +63,7 @@ beesting::bench_main() {
     local -a prefix=("${BEESTING_BENCH_PREFIX[@]}") jvm_opts=("${BEESTING_BENCH_JVM_OPTS[@]}")
     # from the module's folder, as under Maven (the mock API server reads the CRDs from ../crds)
     (cd "$module" && "${prefix[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.util.logging.config.file=/dev/null \
+        -Dbeesting.logLevel=warn -Djava.util.logging.config.file=/dev/null \
         "${jvm_opts[@]}" \
         -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" "$class" "$@") || rc=$?
     ((rc == 0)) || beesting::bench_failed "$class" "exit $rc"
@@ -75,7 +75,7 @@ beesting::bench_junit() {
     local log
     log=$(mktemp)
     if ! ./mvnw -B -ntp -pl "$module" -am test -Dtest="${class##*.}" -Dsurefire.failIfNoSpecifiedTests=false \
-        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" >"$log" 2>&1; then
+        -Dbeesting.logLevel=warn "$@" >"$log" 2>&1; then
         cat "$log"
         rm -f "$log"
         beesting::bench_failed "$class"

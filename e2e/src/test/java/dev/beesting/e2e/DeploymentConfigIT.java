@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeploymentConfigIT {
 
     @ParameterizedTest
-    @ValueSource(strings = {"crd", "rbac", "admission", "operator", "agent", "default"})
+    @ValueSource(strings = {"crd", "rbac", "admission", "operator", "agent", "default", "monitoring"})
     void kustomizationBuildsIntoParsableObjects(String kustomization) throws Exception {
         List<HasMetadata> objects = Kustomize.build(kustomization);
         assertThat(objects)

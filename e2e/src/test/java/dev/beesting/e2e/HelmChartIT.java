@@ -43,6 +43,48 @@ class HelmChartIT {
     }
 
     @Test
+    void chartWithMonitoringAddsWhatKustomizeBuildsFromConfigMonitoring() throws Exception {
+        Map<String, JsonNode> chart = byIdentity(render(Map.of("namespace.create", true, "monitoring.enabled", true)));
+        Map<String, JsonNode> kustomize = byIdentity(Kustomize.build("default").stream()
+                .filter(o -> !"CustomResourceDefinition".equals(o.getKind()))
+                .toList());
+        Map<String, JsonNode> monitoring = byIdentity(Kustomize.build("monitoring"));
+        assertThat(monitoring.keySet())
+                .contains(
+                        "ServiceMonitor/beesting-system/beesting-agent",
+                        "ServiceMonitor/beesting-system/beesting-operator",
+                        "PrometheusRule/beesting-system/beesting",
+                        "ConfigMap/beesting-system/beesting-dashboard");
+        kustomize.putAll(monitoring);
+        assertThat(chart.keySet()).containsExactlyElementsOf(kustomize.keySet());
+        for (String id : kustomize.keySet()) {
+            assertThat(chart.get(id)).as(id).isEqualTo(kustomize.get(id));
+        }
+    }
+
+    @Test
+    void monitoringIsOffByDefaultAndItsLabelsReachWhatPrometheusSelects() throws Exception {
+        assertThat(byIdentity(render(Map.of())).keySet())
+                .noneMatch(id -> id.contains("Monitor/")
+                        || id.startsWith("PrometheusRule/")
+                        || id.equals("ConfigMap/beesting-system/beesting-dashboard"));
+        Map<String, JsonNode> chart =
+                byIdentity(render(Map.of("monitoring.enabled", true, "monitoring.labels.release", "prom")));
+        for (String id : List.of(
+                "ServiceMonitor/beesting-system/beesting-agent",
+                "ServiceMonitor/beesting-system/beesting-operator",
+                "PrometheusRule/beesting-system/beesting")) {
+            assertThat(chart.get(id).at("/metadata/labels/release").asText())
+                    .as(id)
+                    .isEqualTo("prom");
+        }
+        assertThat(chart.get("Service/beesting-system/beesting-agent")
+                        .at("/metadata/labels/release")
+                        .isMissingNode())
+                .isTrue();
+    }
+
+    @Test
     void chartInstallsTheGeneratedCrds() throws Exception {
         Path generated = Path.of("../crds");
         try (var files = Files.list(CHART.resolve("crds"))) {
@@ -67,13 +109,16 @@ class HelmChartIT {
                 "images.operator.tag", "0.2.0",
                 "operator.replicas", 3,
                 "agent.tier", "fanotify",
+                "logFormat", "json",
                 "defaultPolicy.namespaces[0]", "cms")));
         JsonNode agent = chart.get("DaemonSet/beesting-system/beesting-agent").at("/spec/template/spec/containers/0");
         assertThat(agent.path("image").asText())
                 .isEqualTo("registry.example/sec/beesting-agent@sha256:" + "0".repeat(64));
-        assertThat(agent.path("args").toString()).contains("--tier=fanotify");
+        assertThat(agent.path("args").toString()).contains("--tier=fanotify").contains("--log-format=json");
         JsonNode operator = chart.get("Deployment/beesting-system/beesting-operator");
         assertThat(operator.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(operator.at("/spec/template/spec/containers/0/args").toString())
+                .contains("--log-format=json");
         assertThat(operator.at("/spec/template/spec/containers/0/image").asText())
                 .isEqualTo("beesting/operator:0.2.0");
         assertThat(chart.get("HoneytokenPolicy//beesting-default")

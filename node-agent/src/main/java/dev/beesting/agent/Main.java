@@ -17,6 +17,16 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Accepted before or after the subcommand; applied as soon as it is parsed, before the command runs. */
+    @CommandLine.Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "log lines on stderr as text (default) or one JSON object per line")
+    void logFormat(LogFormat format) {
+        format.apply();
+    }
+
     /** {@code --version}: the build's version, from the build itself. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -31,7 +41,9 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (2 for usage errors, as picocli does). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
     }
 
     @Override

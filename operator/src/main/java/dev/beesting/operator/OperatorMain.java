@@ -67,6 +67,15 @@ public final class OperatorMain implements Callable<Integer> {
                     + " default.")
     Duration alertRetention;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            description = "Log lines on stderr as text (default) or one JSON object per line.")
+    void logFormat(LogFormat format) {
+        // applied while the command line is parsed, so the operator's first line is already in this format
+        format.apply();
+    }
+
     /** {@code --version}: the build's version, from the build itself. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -76,7 +85,9 @@ public final class OperatorMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new OperatorMain()).execute(args));
+        System.exit(new CommandLine(new OperatorMain())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
     }
 
     OperatorSettings settings() {

@@ -75,6 +75,7 @@ public final class AlertWriter implements AlertSink {
     private final Settings settings;
     private final AtomicLong writeErrors = new AtomicLong();
     private final PacedLoop loop;
+    static final Duration STUCK = Duration.ofMinutes(10);
     // loop thread only; retries are paced in monotonic time (they are about the network), while the injected
     // clock decides what alerts say and when an alert may be written again
     private final Backoff outage;
@@ -125,6 +126,14 @@ public final class AlertWriter implements AlertSink {
     /** Wakes the writer now (for example after a test moved its clock). */
     public void wake() {
         loop.wake();
+    }
+
+    /**
+     * For the liveness probe: the delivery loop runs, idle or in a step younger than {@link #STUCK}. A step writes
+     * every due alert, each a few bounded API calls, so even a large backlog takes far less.
+     */
+    public boolean alive() {
+        return loop.alive(STUCK);
     }
 
     /** API calls that failed. */

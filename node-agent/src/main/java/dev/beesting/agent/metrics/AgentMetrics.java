@@ -1,5 +1,7 @@
 package dev.beesting.agent.metrics;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.api.BuildInfo;
@@ -7,26 +9,32 @@ import dev.beesting.api.v1alpha1.Severity;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent's Prometheus metrics, served on {@code /metrics}: alerts by policy, severity and tier (as an alert
- * sink), armed tokens, NRI request latency, events dropped and API write errors. Counters kept elsewhere (the
- * pipeline's drops, the writers' errors) are read when scraped instead of being pushed here.
+ * sink), armed tokens, NRI request latency and connection, the detector tier, the config generation applied, events
+ * dropped, API write errors and webhook deliveries. Counters kept elsewhere (the pipeline's drops, the writers'
+ * errors) are read when scraped instead of being pushed here.
  */
 public final class AgentMetrics implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMetrics.class);
@@ -43,7 +51,11 @@ public final class AgentMetrics implements AlertSink {
     private final Map<String, LongSupplier> apiWriteErrors = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> alertsRefused = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> tokensSkipped = new ConcurrentHashMap<>();
-    private HTTPServer server;
+    private final Map<String, LongSupplier> webhook = new ConcurrentHashMap<>();
+    private final Info detector;
+    private volatile BooleanSupplier nriConnected;
+    private volatile LongSupplier configGeneration;
+    private HttpServer server;
 
     public AgentMetrics() {
         Info.builder()
@@ -98,23 +110,85 @@ public final class AgentMetrics implements AlertSink {
                 .callback(
                         callback -> tokensSkipped.forEach((reason, total) -> callback.call(total.getAsLong(), reason)))
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_webhook_deliveries_total")
+                .help("Alerts handed to the webhook, by result: sent, failed (given up after retries) or dropped"
+                        + " (its queue was full).")
+                .labelNames("result")
+                .callback(callback -> webhook.forEach((result, total) -> callback.call(total.getAsLong(), result)))
+                .register(registry);
+        // absent until the agent knows (standalone has no NRI, the detector is armed after the start)
+        GaugeWithCallback.builder()
+                .name("beesting_nri_connected")
+                .help("1 while the agent is registered with the container runtime's NRI, else 0.")
+                .callback(callback -> {
+                    BooleanSupplier connected = nriConnected;
+                    if (connected != null) {
+                        callback.call(connected.getAsBoolean() ? 1 : 0);
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("beesting_node_config_generation")
+                .help("Generation of the node configuration the agent has fully applied (compare with the operator's"
+                        + " beesting_operator_node_config_generation).")
+                .callback(callback -> {
+                    LongSupplier generation = configGeneration;
+                    if (generation != null) {
+                        callback.call(generation.getAsLong());
+                    }
+                })
+                .register(registry);
+        detector = Info.builder()
+                .name("beesting_detector_info")
+                .help("The detector tier armed on this node (lsm, fentry, kprobe, fanotify or syscall).")
+                .labelNames("tier")
+                .register(registry);
     }
 
-    /** Serves {@code /metrics} on the address and port (0 picks a free one); returns the port. */
+    /** The registry behind {@code /metrics}. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Serves {@code /metrics} (and probes that always answer 200) on the address and port; returns the port. */
     public int serve(InetAddress address, int port) {
+        return serve(address, port, Probes.NONE);
+    }
+
+    /**
+     * Serves {@code /metrics}, {@code /readyz} and {@code /healthz} on the address and port (0 picks a free one);
+     * returns the port.
+     */
+    public int serve(InetAddress address, int port, Probes probes) {
         try {
-            server = HTTPServer.builder()
-                    .inetAddress(address)
-                    .port(port)
-                    .registry(registry)
-                    .executorService(Executors.newVirtualThreadPerTaskExecutor())
-                    .buildAndStart();
+            server = HttpServer.create(new InetSocketAddress(address, port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "failed to serve metrics on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
-        LOG.info("metrics served address={} port={}", address.getHostAddress(), server.getPort());
-        return server.getPort();
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // the library's handler: content negotiation (OpenMetrics, protobuf, text), gzip, name[] filters
+        server.createContext("/metrics", new MetricsHandler(registry));
+        server.createContext("/readyz", exchange -> probe(exchange, probes.readiness()));
+        server.createContext("/healthz", exchange -> probe(exchange, probes.liveness()));
+        server.start();
+        LOG.info(
+                "metrics and probes served address={} port={}",
+                address.getHostAddress(),
+                server.getAddress().getPort());
+        return server.getAddress().getPort();
+    }
+
+    private static void probe(HttpExchange exchange, List<Probes.Check> checks) throws IOException {
+        List<String> failing = Probes.failing(checks);
+        byte[] body = (failing.isEmpty() ? "ok\n" : "failing: " + String.join(", ", failing) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(failing.isEmpty() ? 200 : 503, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 
     @Override
@@ -125,6 +199,26 @@ public final class AgentMetrics implements AlertSink {
 
     public void armedTokens(int count) {
         armedTokens.set(count);
+    }
+
+    /** The detector is armed with this tier: {@code beesting_detector_info{tier}} appears. */
+    public void detectorArmed(String tier) {
+        detector.setLabelValues(tier);
+    }
+
+    /** Exposes whether the agent is registered with NRI as {@code beesting_nri_connected}. */
+    public void nriConnected(BooleanSupplier connected) {
+        nriConnected = connected;
+    }
+
+    /** Exposes the node-config generation the agent has fully applied. */
+    public void configGeneration(LongSupplier generation) {
+        configGeneration = generation;
+    }
+
+    /** Exposes the webhook's delivery counts kept by the webhook sink ({@code sent}, {@code failed}, {@code dropped}). */
+    public void countWebhook(String result, LongSupplier total) {
+        webhook.put(result, total);
     }
 
     /** For the NRI wiring: one answered request and how long it took. */
@@ -155,7 +249,7 @@ public final class AgentMetrics implements AlertSink {
     @Override
     public void close() {
         if (server != null) {
-            server.close();
+            server.stop(0);
         }
     }
 

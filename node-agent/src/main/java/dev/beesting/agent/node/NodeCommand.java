@@ -11,6 +11,8 @@ import dev.beesting.agent.kube.Cluster;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeStatusWriter;
 import dev.beesting.agent.metrics.AgentMetrics;
+import dev.beesting.agent.metrics.DetectorThread;
+import dev.beesting.agent.metrics.Probes;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import java.net.InetAddress;
@@ -119,6 +121,9 @@ public final class NodeCommand implements Callable<Integer> {
             }
             WebhookSink sink = new WebhookSink(settings);
             sinks.add(sink);
+            metrics.countWebhook("sent", sink::sent);
+            metrics.countWebhook("failed", sink::failed);
+            metrics.countWebhook("dropped", sink::dropped);
         }
         Supplier<NodeConfig> config;
         // the agent follows every new generation: live tokens for running containers, removal of unwanted ones
@@ -166,13 +171,16 @@ public final class NodeCommand implements Callable<Integer> {
         agent.reconciler().request();
         metrics.countDropped("pipeline", agent.pipeline()::dropped);
         metrics.countTokensSkipped("mounted", agent.planter()::skippedTotal);
+        metrics.detectorArmed(agent.tier().id());
+        metrics.nriConnected(agent::nriConnected);
+        metrics.configGeneration(agent.reconciler()::appliedGeneration);
         if (cluster != null) {
             NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
             opened.push(status);
             metrics.countApiWriteErrors("node-status", status::writeErrors);
         }
         if (metricsPort > 0) {
-            metrics.serve(InetAddress.getByName("0.0.0.0"), metricsPort);
+            metrics.serve(InetAddress.getByName("0.0.0.0"), metricsPort, probes(agent, alertWriter));
         }
         Thread.ofVirtual().name("armed-gauge").start(() -> {
             while (true) {
@@ -200,6 +208,21 @@ public final class NodeCommand implements Callable<Integer> {
         LOG.info("running node={} mode={}; stop with SIGTERM", node, configFile != null ? "file" : "cluster");
         stop.await();
         return 0;
+    }
+
+    /**
+     * Ready while registered with NRI and detecting; alive while the detector's reader and the alert writer loop
+     * run. NRI reconnects by itself, so a lost connection makes the agent unready, never restarts it.
+     */
+    private static Probes probes(NodeAgent agent, AlertWriter alertWriter) {
+        DetectorThread detector = DetectorThread.find();
+        List<Probes.Check> liveness = new ArrayList<>(List.of(new Probes.Check("detector", detector)));
+        if (alertWriter != null) {
+            liveness.add(new Probes.Check("alert-writer", alertWriter::alive));
+        }
+        return new Probes(
+                List.of(new Probes.Check("nri", agent::nriConnected), new Probes.Check("detector", detector)),
+                liveness);
     }
 
     private static void closeAll(Deque<AutoCloseable> opened) {

@@ -18,6 +18,10 @@ public final class PacedLoop {
     private final Semaphore wake = new Semaphore(0);
     private final Thread worker;
     private volatile boolean running = true;
+    /** {@link System#nanoTime()} when the running step began; {@link #WAITING} between steps. */
+    private volatile long stepStarted = WAITING;
+
+    private static final long WAITING = Long.MIN_VALUE;
 
     /**
      * @param name the thread's name
@@ -63,9 +67,22 @@ public final class PacedLoop {
         }
     }
 
+    /**
+     * For a liveness probe: the loop has started and not ended, and is either waiting for its next step or in a step
+     * that began less than {@code maxStep} ago. A loop whose thread died, or whose step hangs, is not alive.
+     */
+    public boolean alive(Duration maxStep) {
+        if (!worker.isAlive()) {
+            return false;
+        }
+        long started = stepStarted;
+        return started == WAITING || System.nanoTime() - started < maxStep.toNanos();
+    }
+
     private void run(Supplier<Duration> step) {
         while (running) {
             Duration wait;
+            stepStarted = System.nanoTime();
             try {
                 wait = step.get();
             } catch (RuntimeException e) {
@@ -73,6 +90,8 @@ public final class PacedLoop {
                 LOG.error(
                         "loop step failed, running it again later loop={} error={}", worker.getName(), e.toString(), e);
                 wait = AFTER_FAILURE;
+            } finally {
+                stepStarted = WAITING;
             }
             try {
                 if (wait.isPositive()) {

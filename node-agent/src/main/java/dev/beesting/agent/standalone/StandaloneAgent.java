@@ -1,6 +1,7 @@
 package dev.beesting.agent.standalone;
 
 import dev.beesting.agent.alerts.AlertPipeline;
+import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.agent.alerts.JsonLineSink;
 import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.detect.Detector;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,11 +46,12 @@ public final class StandaloneAgent implements AutoCloseable {
     private final Map<Long, TokenRef> refs = new ConcurrentHashMap<>();
     private boolean closed;
 
-    private StandaloneAgent(Detector detector, StandaloneConfig config, PrintStream out) {
+    private StandaloneAgent(Detector detector, StandaloneConfig config, PrintStream out, List<AlertSink> more) {
         this.detector = detector;
         this.config = config;
-        this.pipeline =
-                new AlertPipeline(id -> Optional.ofNullable(refs.get(id)), List.of(new JsonLineSink(out)), 65_536);
+        List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(out)));
+        sinks.addAll(more);
+        this.pipeline = new AlertPipeline(id -> Optional.ofNullable(refs.get(id)), sinks, 65_536);
     }
 
     /**
@@ -57,7 +60,13 @@ public final class StandaloneAgent implements AutoCloseable {
      */
     public static StandaloneAgent start(StandaloneConfig config, Detector detector, PrintStream out)
             throws IOException {
-        StandaloneAgent agent = new StandaloneAgent(detector, config, out);
+        return start(config, detector, out, List.of());
+    }
+
+    /** As {@link #start(StandaloneConfig, Detector, PrintStream)}, also handing every alert to {@code more}. */
+    public static StandaloneAgent start(
+            StandaloneConfig config, Detector detector, PrintStream out, List<AlertSink> more) throws IOException {
+        StandaloneAgent agent = new StandaloneAgent(detector, config, out, more);
         try {
             // one rendering for the host: an access key id used in two files is the same key
             TemplateRenderer.Rendering rendering = new TemplateRenderer().forContainer(HOST);

@@ -5,10 +5,15 @@ import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.RateLimit;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.metrics.AgentMetrics;
+import dev.beesting.agent.metrics.DetectorThread;
+import dev.beesting.agent.metrics.Probes;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +40,13 @@ public final class StandaloneCommand implements Callable<Integer> {
             description =
                     "force one detector tier: lsm, fentry, kprobe, syscall or fanotify (default: first that works)")
     Tier tier;
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
+            description = "serve /metrics, /readyz and /healthz on this port (default 0: off)")
+    int metricsPort;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -72,13 +84,27 @@ public final class StandaloneCommand implements Callable<Integer> {
             err.println("beesting-agent: " + e.getMessage());
             return EXIT_MISSING_PART;
         }
+        AgentMetrics metrics = new AgentMetrics();
         StandaloneAgent agent;
         try {
-            agent = StandaloneAgent.start(parsed, detector, out);
+            // the alert pipeline owns its sinks: closing the agent closes the metrics server too
+            agent = StandaloneAgent.start(parsed, detector, out, List.of(metrics));
         } catch (IOException | RuntimeException e) {
             detector.close();
             err.println("beesting-agent: " + e.getMessage());
             return EXIT_MISSING_PART;
+        }
+        metrics.detectorArmed(detector.tier().id());
+        if (metricsPort > 0) {
+            try {
+                // no NRI here: ready once the detector is armed, alive while its reader runs
+                List<Probes.Check> checks = List.of(new Probes.Check("detector", DetectorThread.find()));
+                metrics.serve(InetAddress.getByName("0.0.0.0"), metricsPort, new Probes(checks, checks));
+            } catch (IOException | RuntimeException e) {
+                agent.close();
+                err.println("beesting-agent: " + e.getMessage());
+                return EXIT_MISSING_PART;
+            }
         }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and Ctrl-C run shutdown hooks: disarm and delete what was planted before the JVM goes

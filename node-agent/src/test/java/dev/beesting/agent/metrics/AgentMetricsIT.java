@@ -51,6 +51,10 @@ class AgentMetricsIT {
             metrics.countDropped("pipeline", pipelineDrops::get);
             metrics.countApiWriteErrors("alerts", alertWriteErrors::get);
             pipelineDrops.set(5);
+            metrics.detectorArmed("fanotify");
+            metrics.nriConnected(() -> false);
+            metrics.configGeneration(() -> 7);
+            metrics.countWebhook("failed", () -> 4);
 
             String body = scrape(port);
             assertThat(body)
@@ -62,7 +66,23 @@ class AgentMetricsIT {
                     .contains("beesting_nri_request_duration_seconds_bucket{method=\"CreateContainer\",le=\"0.005\"} 1")
                     .contains("beesting_nri_request_duration_seconds_count{method=\"CreateContainer\"} 1")
                     .contains("beesting_events_dropped_total{stage=\"pipeline\"} 5.0")
-                    .contains("beesting_api_write_errors_total{writer=\"alerts\"} 2.0");
+                    .contains("beesting_api_write_errors_total{writer=\"alerts\"} 2.0")
+                    .contains("beesting_detector_info{tier=\"fanotify\"} 1")
+                    .contains("beesting_nri_connected 0.0")
+                    .contains("beesting_node_config_generation 7.0")
+                    .contains("beesting_webhook_deliveries_total{result=\"failed\"} 4.0");
+        }
+    }
+
+    @Test
+    void gaugesTheAgentDoesNotKnowYetAreAbsentRatherThanZero() throws Exception {
+        try (AgentMetrics metrics = new AgentMetrics()) {
+            int port = metrics.serve(InetAddress.getLoopbackAddress(), 0);
+            String body = scrape(port);
+            assertThat(body)
+                    .doesNotContain("beesting_nri_connected 0")
+                    .doesNotContain("beesting_detector_info{")
+                    .doesNotContain("beesting_node_config_generation 0");
         }
     }
 }

@@ -9,6 +9,10 @@ import dev.beesting.agent.testing.RealParts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +92,55 @@ class StandaloneIT {
     }
 
     @Test
+    void probesSayReadyOnceTheDetectorIsArmedAndLogLinesAreJson() throws Exception {
+        RealParts.requireRoot();
+        Path config = Files.writeString(
+                dir.resolve("config.yaml"),
+                "tokens: [{path: %s, content: {value: x}}]\n".formatted(dir.resolve("token")));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<String> errors = new CopyOnWriteArrayList<>();
+        agent = startAgent(
+                config,
+                new CopyOnWriteArrayList<>(),
+                errors,
+                true,
+                List.of("--metrics-port=" + port, "--log-format=json"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> errors.stream().anyMatch(l -> l.startsWith("beesting-agent: watching")));
+
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (String probe : List.of("/readyz", "/healthz")) {
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + probe))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(probe).isEqualTo(200);
+                assertThat(answer.body()).as(probe).isEqualTo("ok\n");
+            }
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics).containsPattern("beesting_detector_info\\{tier=\"[a-z]+\"} 1");
+        }
+        JsonNode armed = errors.stream()
+                .filter(l -> l.startsWith("{"))
+                .map(StandaloneIT::parse)
+                .filter(l -> l.path("formattedMessage").asText().startsWith("standalone agent armed"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON log line in " + errors));
+        assertThat(armed.path("level").asText()).isEqualTo("INFO");
+        assertThat(armed.path("loggerName").asText()).isEqualTo(StandaloneAgent.class.getName());
+        assertThat(armed.path("timestamp").asLong()).isPositive();
+        // the probe watches the real detector's reader thread, not nothing
+        assertThat(errors).noneMatch(l -> l.contains("reader thread not found"));
+    }
+
+    @Test
     void badConfigExitsWithTwoNamingTheField() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.yaml"), "tokens: [{path: relative, content: {value: x}}]\n");
         List<String> errors = new CopyOnWriteArrayList<>();
@@ -136,6 +189,12 @@ class StandaloneIT {
 
     private static Process startAgent(Path config, List<String> stdout, List<String> stderr, boolean nativeAccess)
             throws IOException {
+        return startAgent(config, stdout, stderr, nativeAccess, List.of());
+    }
+
+    private static Process startAgent(
+            Path config, List<String> stdout, List<String> stderr, boolean nativeAccess, List<String> options)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
         if (nativeAccess) {
@@ -148,6 +207,7 @@ class StandaloneIT {
                 "standalone",
                 "--config",
                 config.toString()));
+        command.addAll(options);
         Process process = new ProcessBuilder(command).start();
         pump(process.getInputStream(), stdout);
         pump(process.getErrorStream(), stderr);
