@@ -14,7 +14,8 @@ import java.lang.invoke.MethodHandle;
 /**
  * The libbpf downcall handles, looked up once. A class of its own so that a missing or broken libbpf fails this
  * class's initialisation only, which {@link Libbpf} turns into a refusal of the BPF tiers instead of an
- * {@code Error} that would stop tier selection.
+ * {@code Error} that would stop tier selection. Initialising it also routes libbpf's log to the agent's
+ * ({@link LibbpfLog}).
  */
 final class LibbpfCalls {
     static final SymbolLookup LIB = load();
@@ -57,9 +58,9 @@ final class LibbpfCalls {
             NativeCalls.function(LIB, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
 
     static {
-        // libbpf's default printer writes verifier chatter to stderr; failures are reported through errno instead.
+        // libbpf's own messages (the verifier's reasons among them) go to the agent's log, not to stderr
         try {
-            MemorySegment previous = (MemorySegment) SET_PRINT.invokeExact(MemorySegment.NULL);
+            MemorySegment previous = (MemorySegment) SET_PRINT.invokeExact(LibbpfLog.PRINTER);
         } catch (Throwable t) {
             throw new ExceptionInInitializerError(t);
         }
