@@ -41,7 +41,7 @@ final class Libbpf {
         } catch (ExceptionInInitializerError e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             String message = String.valueOf(cause.getMessage());
-            return message.startsWith("libbpf not found") ? message : "libbpf " + LIBRARY + " is unusable: " + message;
+            return message.startsWith("libbpf ") ? message : "libbpf " + LIBRARY + " is unusable: " + message;
         } catch (LinkageError e) {
             return "libbpf " + LIBRARY + " is unusable: " + e;
         }

@@ -10,6 +10,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The libbpf downcall handles, looked up once. A class of its own so that a missing or broken libbpf fails this
@@ -72,9 +74,11 @@ final class LibbpfCalls {
         try {
             return NativeCalls.library(Libbpf.LIBRARY);
         } catch (IllegalStateException e) {
+            // dlopen says the same for an absent file and for one that is no loadable library
+            boolean present = Libbpf.LIBRARY.contains("/") && Files.exists(Path.of(Libbpf.LIBRARY));
             throw new IllegalStateException(
-                    "libbpf not found: " + e.getMessage() + " (install libbpf 1.x or name it with -D"
-                            + Libbpf.LIBRARY_PROPERTY + "=PATH)",
+                    (present ? "libbpf cannot be loaded: " : "libbpf not found: ") + e.getMessage()
+                            + " (install libbpf 1.x or name it with -D" + Libbpf.LIBRARY_PROPERTY + "=PATH)",
                     e);
         }
     }
