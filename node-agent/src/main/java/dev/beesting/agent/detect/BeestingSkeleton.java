@@ -25,8 +25,13 @@ final class BeestingSkeleton implements AutoCloseable {
 
     private BeestingSkeleton() {}
 
-    /** Opens the object (nothing in the kernel yet); closes what it made when that fails. */
+    /**
+     * Opens the object (nothing in the kernel yet); closes what it made when that fails.
+     *
+     * @throws IOException also when libbpf itself is missing or unusable, saying so in one sentence
+     */
     static BeestingSkeleton open() throws IOException {
+        Libbpf.require();
         BeestingSkeleton skeleton = new BeestingSkeleton();
         try {
             byte[] bytes = readObject();

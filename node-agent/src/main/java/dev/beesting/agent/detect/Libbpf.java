@@ -1,60 +1,27 @@
 package dev.beesting.agent.detect;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.beesting.agent.sys.NativeCalls;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
  * FFM bindings to the libbpf 1.x calls the agent uses. Pointer-returning calls report failure as NULL plus errno
- * (captured); int-returning calls return {@code -errno}. Every failure becomes a {@link BpfException}.
+ * (captured); int-returning calls return {@code -errno}. Every failure becomes a {@link BpfException}. The library
+ * is {@code libbpf.so.1} unless the system property {@value #LIBRARY_PROPERTY} names another; when it cannot be
+ * loaded, {@link #require()} says so and the BPF tiers are refused.
  */
 final class Libbpf {
-    private static final SymbolLookup LIB = NativeCalls.library("libbpf.so.1");
+    /** System property naming the libbpf to load: a file name searched like dlopen(3) does, or a path. */
+    static final String LIBRARY_PROPERTY = "beesting.libbpf";
 
-    private static final MethodHandle SET_PRINT =
-            NativeCalls.function(LIB, "libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle OBJECT_OPEN_MEM = NativeCalls.functionWithErrno(
-            LIB, "bpf_object__open_mem", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle OBJECT_LOAD =
-            NativeCalls.function(LIB, "bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle OBJECT_CLOSE =
-            NativeCalls.function(LIB, "bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle FIND_PROGRAM = NativeCalls.function(
-            LIB, "bpf_object__find_program_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle SET_AUTOLOAD = NativeCalls.function(
-            LIB, "bpf_program__set_autoload", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
-    private static final MethodHandle PROGRAM_ATTACH =
-            NativeCalls.functionWithErrno(LIB, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle LINK_DESTROY =
-            NativeCalls.function(LIB, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FIND_MAP =
-            NativeCalls.function(LIB, "bpf_object__find_map_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle MAP_FD =
-            NativeCalls.function(LIB, "bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle MAP_UPDATE = NativeCalls.function(
-            LIB,
-            "bpf_map__update_elem",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle MAP_LOOKUP = NativeCalls.function(
-            LIB,
-            "bpf_map__lookup_elem",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle MAP_DELETE = NativeCalls.function(
-            LIB, "bpf_map__delete_elem", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle RING_BUFFER_NEW = NativeCalls.functionWithErrno(
-            LIB, "ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle RING_BUFFER_POLL =
-            NativeCalls.function(LIB, "ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RING_BUFFER_FREE =
-            NativeCalls.function(LIB, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
+    static final String LIBRARY = System.getProperty(LIBRARY_PROPERTY, "libbpf.so.1");
 
     /** Signature of libbpf's ring_buffer_sample_fn: {@code int (*)(void *ctx, void *data, size_t size)}. */
     static final FunctionDescriptor SAMPLE_FN = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
@@ -62,22 +29,39 @@ final class Libbpf {
     static final long BPF_ANY = 0;
     static final long BPF_NOEXIST = 1;
 
-    static {
-        // libbpf's default printer writes verifier chatter to stderr; failures are reported through errno instead.
+    /** Why libbpf cannot be used here, or null; decided once, the first time a BPF tier is tried. */
+    private static final String UNUSABLE = bind();
+
+    private Libbpf() {}
+
+    private static String bind() {
         try {
-            MemorySegment ignored = (MemorySegment) SET_PRINT.invokeExact(MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw new ExceptionInInitializerError(t);
+            // the first use initialises the bindings: loads the library, finds every call, installs the log
+            return LibbpfCalls.SET_PRINT == null ? "libbpf " + LIBRARY + " is unusable: no libbpf_set_print" : null;
+        } catch (ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String message = String.valueOf(cause.getMessage());
+            return message.startsWith("libbpf ") ? message : "libbpf " + LIBRARY + " is unusable: " + message;
+        } catch (LinkageError e) {
+            return "libbpf " + LIBRARY + " is unusable: " + e;
         }
     }
 
-    private Libbpf() {}
+    /**
+     * Fails with one sentence when libbpf is missing or lacks a call the agent needs; every other method of this
+     * class may be called only after this one succeeded.
+     */
+    static void require() throws IOException {
+        if (UNUSABLE != null) {
+            throw new IOException(UNUSABLE);
+        }
+    }
 
     static MemorySegment openMem(MemorySegment object) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = NativeCalls.allocateCapture(arena);
-            MemorySegment obj =
-                    (MemorySegment) OBJECT_OPEN_MEM.invokeExact(capture, object, object.byteSize(), MemorySegment.NULL);
+            MemorySegment obj = (MemorySegment)
+                    LibbpfCalls.OBJECT_OPEN_MEM.invokeExact(capture, object, object.byteSize(), MemorySegment.NULL);
             if (isNull(obj)) {
                 throw new BpfException("bpf_object__open_mem", -NativeCalls.errno(capture));
             }
@@ -90,12 +74,12 @@ final class Libbpf {
     }
 
     static void load(MemorySegment obj) throws BpfException {
-        check("bpf_object__load", invokeInt(OBJECT_LOAD, obj));
+        check("bpf_object__load", invokeInt(LibbpfCalls.OBJECT_LOAD, obj));
     }
 
     static void close(MemorySegment obj) {
         try {
-            OBJECT_CLOSE.invokeExact(obj);
+            LibbpfCalls.OBJECT_CLOSE.invokeExact(obj);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -103,7 +87,7 @@ final class Libbpf {
 
     static MemorySegment findProgram(MemorySegment obj, String name) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment prog = (MemorySegment) FIND_PROGRAM.invokeExact(obj, arena.allocateFrom(name));
+            MemorySegment prog = (MemorySegment) LibbpfCalls.FIND_PROGRAM.invokeExact(obj, arena.allocateFrom(name));
             if (isNull(prog)) {
                 throw new BpfException("bpf_object__find_program_by_name " + name, -2);
             }
@@ -117,7 +101,7 @@ final class Libbpf {
 
     static void setAutoload(MemorySegment prog, boolean autoload) throws BpfException {
         try {
-            check("bpf_program__set_autoload", (int) SET_AUTOLOAD.invokeExact(prog, autoload));
+            check("bpf_program__set_autoload", (int) LibbpfCalls.SET_AUTOLOAD.invokeExact(prog, autoload));
         } catch (BpfException e) {
             throw e;
         } catch (Throwable t) {
@@ -128,7 +112,7 @@ final class Libbpf {
     static MemorySegment attach(MemorySegment prog) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = NativeCalls.allocateCapture(arena);
-            MemorySegment link = (MemorySegment) PROGRAM_ATTACH.invokeExact(capture, prog);
+            MemorySegment link = (MemorySegment) LibbpfCalls.PROGRAM_ATTACH.invokeExact(capture, prog);
             if (isNull(link)) {
                 throw new BpfException("bpf_program__attach", -NativeCalls.errno(capture));
             }
@@ -141,12 +125,12 @@ final class Libbpf {
     }
 
     static void destroyLink(MemorySegment link) {
-        invokeInt(LINK_DESTROY, link);
+        invokeInt(LibbpfCalls.LINK_DESTROY, link);
     }
 
     static MemorySegment findMap(MemorySegment obj, String name) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment map = (MemorySegment) FIND_MAP.invokeExact(obj, arena.allocateFrom(name));
+            MemorySegment map = (MemorySegment) LibbpfCalls.FIND_MAP.invokeExact(obj, arena.allocateFrom(name));
             if (isNull(map)) {
                 throw new BpfException("bpf_object__find_map_by_name " + name, -2);
             }
@@ -159,12 +143,12 @@ final class Libbpf {
     }
 
     static int mapFd(MemorySegment map) {
-        return invokeInt(MAP_FD, map);
+        return invokeInt(LibbpfCalls.MAP_FD, map);
     }
 
     static void update(MemorySegment map, MemorySegment key, MemorySegment value, long flags) throws BpfException {
         try {
-            int rc = (int) MAP_UPDATE.invokeExact(map, key, key.byteSize(), value, value.byteSize(), flags);
+            int rc = (int) LibbpfCalls.MAP_UPDATE.invokeExact(map, key, key.byteSize(), value, value.byteSize(), flags);
             check("bpf_map__update_elem", rc);
         } catch (BpfException e) {
             throw e;
@@ -176,7 +160,7 @@ final class Libbpf {
     /** Returns false when the key is absent. */
     static boolean lookup(MemorySegment map, MemorySegment key, MemorySegment value) throws BpfException {
         try {
-            int rc = (int) MAP_LOOKUP.invokeExact(map, key, key.byteSize(), value, value.byteSize(), 0L);
+            int rc = (int) LibbpfCalls.MAP_LOOKUP.invokeExact(map, key, key.byteSize(), value, value.byteSize(), 0L);
             if (rc == -2) {
                 return false;
             }
@@ -192,7 +176,7 @@ final class Libbpf {
     /** Returns false when the key was absent. */
     static boolean delete(MemorySegment map, MemorySegment key) throws BpfException {
         try {
-            int rc = (int) MAP_DELETE.invokeExact(map, key, key.byteSize(), 0L);
+            int rc = (int) LibbpfCalls.MAP_DELETE.invokeExact(map, key, key.byteSize(), 0L);
             if (rc == -2) {
                 return false;
             }
@@ -208,8 +192,8 @@ final class Libbpf {
     static MemorySegment ringBufferNew(int mapFd, MemorySegment sampleFn) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = NativeCalls.allocateCapture(arena);
-            MemorySegment rb = (MemorySegment)
-                    RING_BUFFER_NEW.invokeExact(capture, mapFd, sampleFn, MemorySegment.NULL, MemorySegment.NULL);
+            MemorySegment rb = (MemorySegment) LibbpfCalls.RING_BUFFER_NEW.invokeExact(
+                    capture, mapFd, sampleFn, MemorySegment.NULL, MemorySegment.NULL);
             if (isNull(rb)) {
                 throw new BpfException("ring_buffer__new", -NativeCalls.errno(capture));
             }
@@ -224,7 +208,7 @@ final class Libbpf {
     /** Returns the number of records consumed, or {@code -errno} (-EINTR is harmless). */
     static int poll(MemorySegment rb, int timeoutMillis) {
         try {
-            return (int) RING_BUFFER_POLL.invokeExact(rb, timeoutMillis);
+            return (int) LibbpfCalls.RING_BUFFER_POLL.invokeExact(rb, timeoutMillis);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -232,7 +216,7 @@ final class Libbpf {
 
     static void freeRingBuffer(MemorySegment rb) {
         try {
-            RING_BUFFER_FREE.invokeExact(rb);
+            LibbpfCalls.RING_BUFFER_FREE.invokeExact(rb);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

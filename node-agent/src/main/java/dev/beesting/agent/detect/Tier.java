@@ -2,7 +2,10 @@ package dev.beesting.agent.detect;
 
 import java.util.Locale;
 
-/** The detection mechanisms, in the order the agent prefers them. */
+/**
+ * The detection mechanisms. The declaration order is the tier number BPF events carry ({@code bpf/beesting.h}); the
+ * order the agent tries them in is {@link Detectors#DEFAULT_ORDER}.
+ */
 public enum Tier {
     LSM(true),
     FENTRY(false),
@@ -33,6 +36,6 @@ public enum Tier {
             }
         }
         throw new IllegalArgumentException(
-                "unknown detector tier '" + id + "' (expected lsm, fentry, kprobe, syscall or fanotify)");
+                "unknown detector tier '" + id + "' (expected lsm, fentry, kprobe, fanotify or syscall)");
     }
 }

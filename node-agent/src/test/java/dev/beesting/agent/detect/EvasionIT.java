@@ -116,6 +116,11 @@ class EvasionIT {
             // 16 per second per process, over at most 3 windows of the 2 s run
             assertThat(delivered).isPositive().isLessThanOrEqualTo(3 * 16);
             assertThat(opens).isGreaterThan(delivered);
+            if (tier == Tier.FANOTIFY) {
+                // past the limit each open waits ~10 ms for its answer, so the flood paces itself, not the agent
+                // (answered at once it reached about 40,000 opens in 2 s here)
+                assertThat(opens).isLessThan(600);
+            }
             DetectorStats stats = kernel.detector.stats();
             assertThat(stats.hits()).isEqualTo(opens);
             assertThat(stats.dropped()).isZero();

@@ -25,12 +25,15 @@ final class TestTiers {
                 .toList();
     }
 
-    /** The tier automatic selection should end on here ({@code beesting.test.expectedTier}, default syscall). */
+    /**
+     * The tier automatic selection should end on here ({@code beesting.test.expectedTier}, default fanotify: the
+     * build machines refuse lsm, fentry and kprobe, and fanotify comes before syscall).
+     */
     static Tier expectedSelection() {
         String value = Optional.ofNullable(System.getProperty("beesting.test.expectedTier"))
                 .or(() -> Optional.ofNullable(System.getenv("BEESTING_TEST_EXPECTED_TIER")))
                 .filter(s -> !s.isBlank())
-                .orElse("syscall");
+                .orElse("fanotify");
         return Tier.fromId(value);
     }
 }

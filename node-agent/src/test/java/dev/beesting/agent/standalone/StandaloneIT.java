@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The README's first command, run as a real process: plant, watch, print JSON, clean up on SIGTERM. */
 class StandaloneIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path OPENER = Path.of("target", "test-tools", "opener").toAbsolutePath();
 
     private Path dir;
     private Process agent;
@@ -170,6 +171,63 @@ class StandaloneIT {
         assertThat(dir.resolve("token")).doesNotExist();
     }
 
+    @Test
+    void withoutLibbpfTheBpfTiersAreRefusedAndFanotifyCatchesAnIoUringRead() throws Exception {
+        RealParts.requireRoot();
+        Path token = dir.resolve("token");
+        Path config = Files.writeString(
+                dir.resolve("config.yaml"), "tokens: [{path: %s, content: {value: x}}]\n".formatted(token));
+        Path noLibbpf = dir.resolve("empty-lib-dir/libbpf.so.1");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        agent = startAgent(config, lines, errors, true, "-Dbeesting.libbpf=" + noLibbpf);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> errors.stream().anyMatch(l -> l.startsWith("beesting-agent: watching")));
+
+        assertThat(errors).anyMatch(l -> l.contains("with tier fanotify"));
+        for (String tier : List.of("lsm", "fentry", "kprobe")) {
+            assertThat(errors)
+                    .as("refusal of %s", tier)
+                    .anyMatch(l -> l.contains("detector tier refused tier=" + tier + " reason=\"libbpf not found: ")
+                            && l.contains(noLibbpf.toString()));
+        }
+        Process uring = new ProcessBuilder(OPENER.toString(), "iouring", token.toString()).start();
+        assertThat(uring.waitFor()).isZero();
+        JsonNode line = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> lines.stream()
+                                .map(StandaloneIT::parse)
+                                .filter(l -> l.get("pid").asLong() == uring.pid())
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        assertThat(line.get("tier").asText()).isEqualTo("fanotify");
+    }
+
+    @Test
+    void forcingABpfTierWithoutLibbpfExitsWithOneNamingTheMissingLibrary() throws Exception {
+        RealParts.requireRoot();
+        Path config = Files.writeString(
+                dir.resolve("config.yaml"),
+                "tokens: [{path: %s, content: {value: x}}]\n".formatted(dir.resolve("token")));
+        List<String> errors = new CopyOnWriteArrayList<>();
+        agent = startAgent(
+                config,
+                new CopyOnWriteArrayList<>(),
+                errors,
+                true,
+                "-Dbeesting.libbpf=" + dir.resolve("empty-lib-dir/libbpf.so.1"),
+                "--tier",
+                "syscall");
+
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(agent.exitValue()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> errors.stream()
+                        .anyMatch(l ->
+                                l.startsWith("beesting-agent: no usable detector tier: syscall: libbpf not found: ")));
+    }
+
     private static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
@@ -187,19 +245,22 @@ class StandaloneIT {
         return startAgent(config, stdout, stderr, true);
     }
 
-    private static Process startAgent(Path config, List<String> stdout, List<String> stderr, boolean nativeAccess)
+    private static Process startAgent(
+            Path config, List<String> stdout, List<String> stderr, boolean nativeAccess, String... extra)
             throws IOException {
-        return startAgent(config, stdout, stderr, nativeAccess, List.of());
+        return startAgent(config, stdout, stderr, nativeAccess, List.of(extra));
     }
 
+    /** {@code extras}: JVM options ({@code -D...}) go before the main class, everything else after it. */
     private static Process startAgent(
-            Path config, List<String> stdout, List<String> stderr, boolean nativeAccess, List<String> options)
+            Path config, List<String> stdout, List<String> stderr, boolean nativeAccess, List<String> extras)
             throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
         if (nativeAccess) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
+        extras.stream().filter(a -> a.startsWith("-D")).forEach(command::add);
         command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -207,7 +268,7 @@ class StandaloneIT {
                 "standalone",
                 "--config",
                 config.toString()));
-        command.addAll(options);
+        extras.stream().filter(a -> !a.startsWith("-D")).forEach(command::add);
         Process process = new ProcessBuilder(command).start();
         pump(process.getInputStream(), stdout);
         pump(process.getErrorStream(), stderr);
