@@ -30,7 +30,7 @@ public class HoneytokenAlertSpec {
     @JsonPropertyDescription("The container.")
     public ContainerRef container;
 
-    /** Detector tier that saw the access: lsm, fentry, kprobe, syscall or fanotify. */
-    @JsonPropertyDescription("Detector tier that saw the access: lsm, fentry, kprobe, syscall or fanotify.")
+    /** Detector tier that saw the access: lsm, fentry, kprobe, fanotify or syscall. */
+    @JsonPropertyDescription("Detector tier that saw the access: lsm, fentry, kprobe, fanotify or syscall.")
     public String detector;
 }

@@ -23,8 +23,8 @@ public class HoneytokenNodeStatus {
     @JsonPropertyDescription("Whether the agent is registered with the runtime's NRI socket.")
     public Boolean nriConnected;
 
-    /** Detector tier in use: lsm, fentry, kprobe, syscall or fanotify. */
-    @JsonPropertyDescription("Detector tier in use: lsm, fentry, kprobe, syscall or fanotify.")
+    /** Detector tier in use: lsm, fentry, kprobe, fanotify or syscall. */
+    @JsonPropertyDescription("Detector tier in use: lsm, fentry, kprobe, fanotify or syscall.")
     public String detector;
 
     /** Generation of the node configuration the agent applied. */

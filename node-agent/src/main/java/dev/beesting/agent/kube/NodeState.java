@@ -8,7 +8,7 @@ import java.util.Map;
  * @param runtimeName container runtime name as NRI reports it (empty until NRI configured the plugin)
  * @param runtimeVersion container runtime version as NRI reports it
  * @param nriConnected whether the plugin is registered with the runtime
- * @param detector detector tier in use (lsm, fentry, kprobe, syscall, fanotify)
+ * @param detector detector tier in use (lsm, fentry, kprobe, fanotify, syscall)
  * @param configGeneration generation of the node config the agent has fully applied (matching, live planting
  *     and removal done)
  * @param armedTokens token files armed

@@ -60,7 +60,7 @@ public final class NodeCommand implements Callable<Integer> {
                     + " beesting-node-config from the cluster")
     Path configFile;
 
-    @Option(names = "--tier", description = "force a detector tier: lsm, fentry, kprobe, syscall or fanotify")
+    @Option(names = "--tier", description = "force a detector tier: lsm, fentry, kprobe, fanotify or syscall")
     String tier;
 
     @Option(

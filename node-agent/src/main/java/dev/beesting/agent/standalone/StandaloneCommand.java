@@ -38,7 +38,7 @@ public final class StandaloneCommand implements Callable<Integer> {
             paramLabel = "TIER",
             converter = TierConverter.class,
             description =
-                    "force one detector tier: lsm, fentry, kprobe, syscall or fanotify (default: first that works)")
+                    "force one detector tier: lsm, fentry, kprobe, fanotify or syscall (default: first that works)")
     Tier tier;
 
     @Option(
