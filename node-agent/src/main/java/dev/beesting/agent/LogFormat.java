@@ -29,9 +29,30 @@ public enum LogFormat {
     /** The root level; {@code -Dbeesting.logLevel=warn} quiets benchmarks and tests. */
     static final String LEVEL_PROPERTY = "beesting.logLevel";
 
+    /**
+     * Whatever {@code System.err} is at the time of each write, as slf4j-simple did: a caller that redirects stderr
+     * (a test capturing the log) gets the lines.
+     */
+    private static final OutputStream STDERR = new OutputStream() {
+        @Override
+        public void write(int b) {
+            System.err.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            System.err.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            System.err.flush();
+        }
+    };
+
     /** Switches the running agent's logging to this format. */
     public void apply() {
-        install((LoggerContext) LoggerFactory.getILoggerFactory(), System.err);
+        install((LoggerContext) LoggerFactory.getILoggerFactory(), STDERR);
     }
 
     /** Replaces whatever the context logged with by one appender writing this format to {@code out}. */
@@ -113,7 +134,7 @@ public enum LogFormat {
     public static final class Default extends ContextAwareBase implements Configurator {
         @Override
         public ExecutionStatus configure(LoggerContext context) {
-            TEXT.install(context, System.err);
+            TEXT.install(context, STDERR);
             return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
         }
     }
