@@ -1,12 +1,16 @@
 package dev.beesting.agent.alerts;
 
 import dev.beesting.agent.detect.AccessEvent;
+import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.model.TokenRef;
+import dev.beesting.agent.sys.ProcFiles;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +30,24 @@ public final class AlertPipeline implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong untrusted = new AtomicLong();
+    private final BiPredicate<Opener, Instant> trusted;
     private final Thread worker;
 
     public AlertPipeline(LongFunction<Optional<TokenRef>> tokens, List<AlertSink> sinks, int capacity) {
+        this(tokens, sinks, capacity, AlertPipeline::unchangedBefore);
+    }
+
+    /**
+     * @param trusted whether the opener's executable is one {@code ignoreProcesses} may name: unchanged since before
+     *     the given instant
+     */
+    AlertPipeline(
+            LongFunction<Optional<TokenRef>> tokens,
+            List<AlertSink> sinks,
+            int capacity,
+            BiPredicate<Opener, Instant> trusted) {
+        this.trusted = trusted;
         this.tokens = tokens;
         this.sinks = List.copyOf(sinks);
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -55,6 +74,28 @@ public final class AlertPipeline implements AutoCloseable {
 
     public long ignored() {
         return ignored.get();
+    }
+
+    /** Opens by a process {@code ignoreProcesses} names whose executable could not be trusted: alerts all the same. */
+    public long untrusted() {
+        return untrusted.get();
+    }
+
+    /**
+     * The path is the container's to choose ({@code cp /bin/cat /usr/bin/backup-agent}); the inode's ctime is not:
+     * only an executable that has not changed since the container started is what the image shipped.
+     */
+    static boolean unchangedBefore(Opener opener, Instant before) {
+        if (before.equals(Instant.MAX)) {
+            return true;
+        }
+        if (opener.exeChangedAt() != null) {
+            return opener.exeChangedAt().isBefore(before); // read by the detector while the opener ran it
+        }
+        // the detector could not tell: look now, if the opener still runs that file
+        return ProcFiles.executableChangedAt(opener.tgid(), opener.exe())
+                .map(changed -> changed.isBefore(before))
+                .orElse(false);
     }
 
     private void run() {
@@ -85,8 +126,17 @@ public final class AlertPipeline implements AutoCloseable {
         Alert alert = Alert.of(event, token.get());
         if (!alert.opener().exe().isEmpty()
                 && token.get().ignoreProcesses().contains(alert.opener().exe())) {
-            ignored.incrementAndGet();
-            return;
+            if (trusted.test(alert.opener(), token.get().trustExecutablesBefore())) {
+                ignored.incrementAndGet();
+                return;
+            }
+            untrusted.incrementAndGet();
+            LOG.warn(
+                    "ignoreProcesses match not honoured: the executable changed after the container started, or could"
+                            + " not be checked exe={} pid={} path={}",
+                    alert.opener().exe(),
+                    alert.opener().tgid(),
+                    alert.token().path());
         }
         published.incrementAndGet();
         for (AlertSink sink : sinks) {

@@ -24,7 +24,8 @@ final class BpfEvents {
                 (int) BpfLayouts.EVENT_GID.get(record),
                 comm,
                 command.exe(),
-                command.cmdline());
+                command.cmdline(),
+                command.exeChangedAt());
         return new AccessEvent(
                 tokenId,
                 time,
@@ -49,7 +50,9 @@ final class BpfEvents {
         String cmdline =
                 kernelCmdline.isEmpty() || proc.cmdline().startsWith(kernelCmdline) ? proc.cmdline() : kernelCmdline;
         return new ProcCommand(
-                proc.exe().isEmpty() ? kernelExe : proc.exe(), cmdline.isEmpty() ? kernelCmdline : cmdline);
+                proc.exe().isEmpty() ? kernelExe : proc.exe(),
+                cmdline.isEmpty() ? kernelCmdline : cmdline,
+                proc.exe().isEmpty() ? null : proc.exeChangedAt());
     }
 
     private static String comm(MemorySegment record) {

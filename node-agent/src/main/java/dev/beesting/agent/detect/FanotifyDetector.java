@@ -245,7 +245,8 @@ public final class FanotifyDetector implements Detector {
                                 resolved.status().gid(),
                                 resolved.status().comm(),
                                 resolved.command().exe(),
-                                resolved.command().cmdline()),
+                                resolved.command().cmdline(),
+                                resolved.command().exeChangedAt()),
                         Tier.FANOTIFY,
                         !allow,
                         count);

@@ -1,5 +1,7 @@
 package dev.beesting.agent.model;
 
+import java.time.Instant;
+
 /**
  * The process that opened a token, as the agent attributes it; the one form every package uses from the detector
  * on. Strings are empty, never null, when the kernel or /proc could not tell. Every string is bounded here, whatever
@@ -13,8 +15,11 @@ package dev.beesting.agent.model;
  * @param comm command name (at most 15 characters from the kernel; bounded to {@link #MAX_COMM})
  * @param exe executable path, at most {@link #MAX_EXE} characters
  * @param cmdline command line, arguments joined by spaces, at most {@link #MAX_CMDLINE} characters
+ * @param exeChangedAt when the executable file last changed (its ctime), read while the opener ran it; null when
+ *     unknown
  */
-public record Opener(int pid, int tgid, int uid, int gid, String comm, String exe, String cmdline) {
+public record Opener(
+        int pid, int tgid, int uid, int gid, String comm, String exe, String cmdline, Instant exeChangedAt) {
     /** Longest command line kept; a longer one is cut and ends with {@link #TRUNCATED}. */
     public static final int MAX_CMDLINE = 4096;
     /** Longest executable path kept (the kernel's PATH_MAX). */
@@ -23,6 +28,11 @@ public record Opener(int pid, int tgid, int uid, int gid, String comm, String ex
     public static final int MAX_COMM = 64;
     /** What ends a field that was cut. */
     public static final String TRUNCATED = "…(truncated)";
+
+    /** An opener whose executable's change time is unknown. */
+    public Opener(int pid, int tgid, int uid, int gid, String comm, String exe, String cmdline) {
+        this(pid, tgid, uid, gid, comm, exe, cmdline, null);
+    }
 
     public Opener {
         comm = bound(comm, MAX_COMM);

@@ -2,6 +2,7 @@ package dev.beesting.agent.model;
 
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ import java.util.List;
  * @param action what the detector does on an open
  * @param ignoreProcesses executables whose opens raise no alert
  * @param workload the container it was planted into, or null when standalone
+ * @param trustExecutablesBefore an {@code ignoreProcesses} match counts only for an executable unchanged since before
+ *     this instant (the container's start): a file the container wrote, replaced or linked at run time is not
+ *     trusted, whatever its path. {@link Instant#MAX} on the host, where there is no container
  */
 public record TokenRef(
         String path,
@@ -20,8 +24,21 @@ public record TokenRef(
         Severity severity,
         PolicyAction action,
         List<String> ignoreProcesses,
-        Workload workload) {
+        Workload workload,
+        Instant trustExecutablesBefore) {
     public TokenRef {
         ignoreProcesses = ignoreProcesses == null ? List.of() : List.copyOf(ignoreProcesses);
+        trustExecutablesBefore = trustExecutablesBefore == null ? Instant.EPOCH : trustExecutablesBefore;
+    }
+
+    /** A token whose {@code ignoreProcesses} trust any executable unchanged since the epoch, i.e. none changed. */
+    public TokenRef(
+            String path,
+            String policy,
+            Severity severity,
+            PolicyAction action,
+            List<String> ignoreProcesses,
+            Workload workload) {
+        this(path, policy, severity, action, ignoreProcesses, workload, Instant.EPOCH);
     }
 }

@@ -185,7 +185,8 @@ public final class NodeAgent implements AutoCloseable {
                 token.policy().severity(),
                 token.policy().action(),
                 token.policy().ignoreProcesses(),
-                token.workload());
+                token.workload(),
+                token.containerStart());
     }
 
     /** Disconnects from the runtime first (no new tokens), then stops alerts and detection. Tokens stay on disk. */

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +121,9 @@ public final class StandaloneAgent implements AutoCloseable {
                 Severity.valueOf(config.severity().toUpperCase(Locale.ROOT)),
                 config.action() == AccessAction.BLOCK ? PolicyAction.BLOCK : PolicyAction.ALERT,
                 config.ignoreProcesses(),
-                null);
+                null,
+                // on the host there is no container start to compare with: the paths are the administrator's
+                Instant.MAX);
     }
 
     /** The files currently planted and armed. */

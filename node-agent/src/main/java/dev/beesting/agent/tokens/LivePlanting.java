@@ -54,7 +54,8 @@ final class LivePlanting {
                                 hostView(container, token.path()),
                                 token.path(),
                                 container.workload(),
-                                want.policy()),
+                                want.policy(),
+                                container.startedAt()),
                         file.ino());
             }
         }
@@ -66,7 +67,8 @@ final class LivePlanting {
         try (ContainerRoot root = ContainerRoot.ofProcess(container.pid(), container.id());
                 LiveFile file = root.open(entry.path(), entry.ino())) {
             long id = detector.arm(file.reopenPath(), PolicyMatcher.action(policy));
-            return new PlantedToken(id, hostView(container, entry.path()), entry.path(), workload, policy);
+            return new PlantedToken(
+                    id, hostView(container, entry.path()), entry.path(), workload, policy, container.startedAt());
         }
     }
 

@@ -141,7 +141,12 @@ final class LiveReconcile {
             armed.set(
                     at,
                     new PlantedToken(
-                            current.tokenId(), current.hostFile(), current.path(), current.workload(), policy));
+                            current.tokenId(),
+                            current.hostFile(),
+                            current.path(),
+                            current.workload(),
+                            policy,
+                            current.containerStart()));
             return 1;
         }
         tokens.disarm(container.id(), current);
@@ -149,7 +154,8 @@ final class LiveReconcile {
         try {
             armed.add(
                     switch (entry.kind()) {
-                        case MOUNT -> mounts.rearm(container.id(), entry, container.workload(), policy);
+                        case MOUNT ->
+                            mounts.rearm(container.id(), entry, container.workload(), policy, current.containerStart());
                         case LIVE -> live.rearm(container, entry, container.workload(), policy);
                     });
         } catch (IOException | RuntimeException e) {

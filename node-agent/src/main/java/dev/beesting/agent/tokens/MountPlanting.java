@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -74,13 +75,16 @@ final class MountPlanting {
         Path file = files.write(
                 workload.containerId(), index, content, wanted.token().modeBits());
         long id = detector.arm(file, PolicyMatcher.action(wanted.policy()));
-        return new PlantedToken(id, file, wanted.token().path(), workload, wanted.policy());
+        return new PlantedToken(id, file, wanted.token().path(), workload, wanted.policy(), Instant.now());
     }
 
     /** Arms a mounted token again after an agent restart. */
-    PlantedToken rearm(String containerId, Entry entry, Workload workload, CompiledPolicy policy) throws IOException {
+    PlantedToken rearm(
+            String containerId, Entry entry, Workload workload, CompiledPolicy policy, Instant containerStart)
+            throws IOException {
         Path file = files.file(containerId, entry.index());
-        return new PlantedToken(detector.arm(file, PolicyMatcher.action(policy)), file, entry.path(), workload, policy);
+        return new PlantedToken(
+                detector.arm(file, PolicyMatcher.action(policy)), file, entry.path(), workload, policy, containerStart);
     }
 
     /** Gives an emptied mounted token content again, for a policy that selects its container once more. */
@@ -88,7 +92,7 @@ final class MountPlanting {
         Path file = files.file(container.id(), entry.index());
         files.refill(file, content, want.token().modeBits());
         long id = detector.arm(file, PolicyMatcher.action(want.policy()));
-        return new PlantedToken(id, file, entry.path(), container.workload(), want.policy());
+        return new PlantedToken(id, file, entry.path(), container.workload(), want.policy(), container.startedAt());
     }
 
     /** Empties a mounted token no policy wants; its caller has disarmed it. */

@@ -1,6 +1,8 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.model.Workload;
+import dev.beesting.agent.sys.ProcFiles;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,14 @@ public record RunningContainer(Workload workload, List<ContainerMount> mounts, i
 
     public boolean started() {
         return pid > 0;
+    }
+
+    /**
+     * When the container started: its first process's start; for one not started yet, now (nothing of it has run).
+     * If the start cannot be read, the epoch, so that no executable of it is trusted.
+     */
+    public Instant startedAt() {
+        return started() ? ProcFiles.processStart(pid).orElse(Instant.EPOCH) : Instant.now();
     }
 
     /** Whether the runtime said which pod the container belongs to (every Kubernetes pod has a name). */

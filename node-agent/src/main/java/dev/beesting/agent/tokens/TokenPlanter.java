@@ -227,7 +227,7 @@ public final class TokenPlanter {
             try {
                 armed.add(
                         switch (entry.kind()) {
-                            case MOUNT -> mounts.rearm(containerId, entry, workload, policy);
+                            case MOUNT -> mounts.rearm(containerId, entry, workload, policy, container.startedAt());
                             case LIVE -> live.rearm(container, entry, workload, policy);
                         });
                 kept.add(entry);

@@ -13,6 +13,9 @@ import dev.beesting.api.v1alpha1.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,8 @@ class AlertPipelineTest {
     private AlertPipeline pipeline(AlertSink... extra) {
         List<AlertSink> sinks = new java.util.ArrayList<>(List.of(seen::add));
         sinks.addAll(List.of(extra));
-        return new AlertPipeline(id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16);
+        // the executables of these tests are names only; the real check is tested on this JVM below
+        return new AlertPipeline(id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16, (opener, before) -> true);
     }
 
     @Test
@@ -67,6 +71,49 @@ class AlertPipelineTest {
                 .singleElement()
                 .extracting(alert -> alert.opener().exe())
                 .isEqualTo("/bin/sh");
+    }
+
+    @Test
+    void anIgnoredPathCountsOnlyForAnExecutableUnchangedSinceTheContainerStarted() throws Exception {
+        // this JVM stands for the opener: its executable is a real file with a real ctime
+        int self = (int) ProcessHandle.current().pid();
+        String exe = Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
+        Instant changed = ((FileTime) Files.getAttribute(Path.of(exe), "unix:ctime")).toInstant();
+        Opener opener = new Opener(self, self, 0, 0, "java", exe, "java");
+
+        assertThat(AlertPipeline.unchangedBefore(opener, changed.plusSeconds(1)))
+                .as("container started after the file last changed")
+                .isTrue();
+        assertThat(AlertPipeline.unchangedBefore(opener, changed.minusSeconds(1)))
+                .as("file changed after the container started")
+                .isFalse();
+        assertThat(AlertPipeline.unchangedBefore(
+                        new Opener(self, self, 0, 0, "java", "/usr/bin/backup", "java"), Instant.now()))
+                .as("a path that is not what the process runs")
+                .isFalse();
+        assertThat(AlertPipeline.unchangedBefore(
+                        new Opener(Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0, "x", exe, "x"), Instant.now()))
+                .as("a process that is gone cannot be checked")
+                .isFalse();
+        assertThat(AlertPipeline.unchangedBefore(new Opener(1, 1, 0, 0, "x", "/x", "x"), Instant.MAX))
+                .as("on the host, the path alone")
+                .isTrue();
+
+        List<Alert> published = new CopyOnWriteArrayList<>();
+        TokenRef token = new TokenRef(
+                "/root/.aws/credentials",
+                "fake-aws",
+                Severity.HIGH,
+                PolicyAction.ALERT,
+                List.of(exe),
+                KUBE,
+                changed.minusSeconds(1));
+        try (AlertPipeline pipeline = new AlertPipeline(id -> Optional.of(token), List.of(published::add), 16)) {
+            pipeline.accept(new AccessEvent(1, Instant.now(), opener, Tier.FANOTIFY, false, 1));
+            await().until(() -> published.size() == 1);
+            assertThat(pipeline.untrusted()).isEqualTo(1);
+            assertThat(pipeline.ignored()).isZero();
+        }
     }
 
     @Test

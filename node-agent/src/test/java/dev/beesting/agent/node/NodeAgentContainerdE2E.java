@@ -33,19 +33,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class NodeAgentContainerdE2E extends ContainerdSuite {
     private static final String KEY_PATH = "/var/run/secrets/eks.amazonaws.com/access_key_token";
-    private static final NodeConfig CONFIG = new NodeConfig(
-            NodeConfig.API_VERSION,
-            1,
-            List.of(new CompiledPolicy(
-                    "fake-aws",
-                    "uid-fake-aws",
-                    1,
-                    List.of("cms"),
-                    new LabelSelector(Map.of("app", "cms"), null),
-                    List.of(new CompiledToken(KEY_PATH, null, null, "{{awsAccessKeyId}}\n")),
-                    null,
-                    null,
-                    null)));
+    private static final NodeConfig CONFIG = config(List.of());
+
+    /** The token policy; {@code ignoreProcesses} as given. */
+    private static NodeConfig config(List<String> ignoreProcesses) {
+        return new NodeConfig(
+                NodeConfig.API_VERSION,
+                1,
+                List.of(new CompiledPolicy(
+                        "fake-aws",
+                        "uid-fake-aws",
+                        1,
+                        List.of("cms"),
+                        new LabelSelector(Map.of("app", "cms"), null),
+                        List.of(new CompiledToken(KEY_PATH, null, null, "{{awsAccessKeyId}}\n")),
+                        null,
+                        null,
+                        ignoreProcesses)));
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<NodeConfig> config =
+            new java.util.concurrent.atomic.AtomicReference<>(CONFIG);
 
     private NodeAgent agent;
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
@@ -59,6 +67,7 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
     @BeforeEach
     void startAgent() throws Exception {
         alerts.clear();
+        config.set(CONFIG); // one instance serves every test of the class
         agent = startNodeAgent();
     }
 
@@ -184,6 +193,34 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
                 .until(() -> agent.state().skippedTokens().isEmpty());
     }
 
+    @Test
+    void ignoreProcessesNeverTrustsAnExecutableTheContainerWroteUnderThatPath() {
+        // busybox's applets are one file: cat runs /bin/busybox, which the image shipped
+        config.set(config(List.of("/bin/busybox", "/bin/backup-agent")));
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+        String container = cri.startContainer(pod, "web", containerd.image());
+
+        assertThat(cri.exec(container, "cat", KEY_PATH).exitCode()).isZero();
+        // the attack: the same program under the whitelisted path, written at run time
+        // (a link named cat makes busybox run its cat applet; the process still runs the copied file)
+        assertThat(cri.exec(
+                                container,
+                                "sh",
+                                "-c",
+                                "cp /bin/busybox /bin/backup-agent && mkdir /tmp/x && ln -s /bin/backup-agent /tmp/x/cat")
+                        .exitCode())
+                .isZero();
+        assertThat(cri.exec(container, "/tmp/x/cat", KEY_PATH).exitCode()).isZero();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alerts.isEmpty());
+        assertThat(alerts)
+                .extracting(alert -> alert.opener().exe())
+                .as("the image's own busybox is ignored, the copy is not")
+                .containsOnly("/bin/backup-agent");
+        assertThat(agent.pipeline().ignored()).isEqualTo(1);
+        assertThat(agent.pipeline().untrusted()).isEqualTo(1);
+    }
+
     private ContainerConfig withMount(String name, String containerPath, Path hostPath) {
         return ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(name))
@@ -199,7 +236,7 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
         return NodeAgent.start(
                 new NodeAgent.Options(
                         containerd.nriSocket(), stateDir, "node-1", Detectors.DEFAULT_ORDER, Optional.empty()),
-                () -> CONFIG,
+                config::get,
                 List.of(alerts::add));
     }
 }

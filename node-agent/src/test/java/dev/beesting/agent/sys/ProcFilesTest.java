@@ -1,0 +1,37 @@
+package dev.beesting.agent.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What the kernel says about this very process. */
+class ProcFilesTest {
+    @Test
+    void processStartIsWhenThisJvmStarted() {
+        Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
+
+        Instant start =
+                ProcFiles.processStart((int) ProcessHandle.current().pid()).orElseThrow();
+
+        assertThat(Duration.between(jvmStart, start).abs()).isLessThan(Duration.ofSeconds(2));
+        assertThat(ProcFiles.processStart(Integer.MAX_VALUE)).isEmpty();
+        assertThat(ProcFiles.processStart(0)).isEmpty();
+    }
+
+    @Test
+    void executableChangeTimeIsTheCtimeOfTheFileTheProcessRuns() throws Exception {
+        int self = (int) ProcessHandle.current().pid();
+        String exe = Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
+
+        assertThat(ProcFiles.executableChangedAt(self, exe))
+                .contains(((FileTime) Files.getAttribute(Path.of(exe), "unix:ctime")).toInstant());
+        assertThat(ProcFiles.executableChangedAt(self, "/usr/bin/something-else"))
+                .isEmpty();
+        assertThat(ProcFiles.executableChangedAt(Integer.MAX_VALUE, exe)).isEmpty();
+    }
+}
