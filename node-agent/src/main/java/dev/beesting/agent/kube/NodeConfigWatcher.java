@@ -1,5 +1,6 @@
 package dev.beesting.agent.kube;
 
+import dev.beesting.agent.model.Opener;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -64,10 +65,22 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
     /** Like {@link #start(KubernetesClient, String)}, starting from and keeping the last good config in {@code saved}. */
     public static NodeConfigWatcher start(KubernetesClient client, String namespace, Optional<Path> saved) {
         NodeConfigWatcher watcher = new NodeConfigWatcher(namespace, saved);
-        watcher.informer = client.secrets()
+        SharedIndexInformer<Secret> informer = client.secrets()
                 .inNamespace(namespace)
                 .withName(NodeConfig.SECRET_NAME)
-                .inform(watcher.new Handler(), 0);
+                .runnableInformer(0);
+        // an API server that is down or refuses the first list must not keep the agent from starting: it plants and
+        // detects from the saved config meanwhile, and the informer keeps trying (with its own backoff)
+        informer.exceptionHandler((started, error) -> {
+            LOG.warn(
+                    "node config not readable yet, retrying started={} error={}",
+                    started,
+                    Opener.bound(String.valueOf(error.getMessage()), 512));
+            return true;
+        });
+        informer.addEventHandler(watcher.new Handler());
+        watcher.informer = informer;
+        informer.start();
         return watcher;
     }
 

@@ -59,6 +59,34 @@ class NodeConfigWatcherIT {
     }
 
     @Test
+    void anApiServerThatRefusesTheFirstListDoesNotKeepTheWatcherFromStartingAndIsRetried() {
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(1, "fake-aws")));
+        apiServer.fail(request -> request.getPath().contains("/secrets"), 503, "etcd unavailable");
+
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE)) {
+            assertThat(watcher.get().generation()).as("no config yet").isZero();
+
+            apiServer.fail(request -> false, 503, "");
+
+            await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> watcher.get().generation() == 1);
+        }
+    }
+
+    @Test
+    void anApiServerThatIsDownAtStartIsFollowedOnceItIsUp() {
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(1, "fake-aws")));
+        apiServer.stop();
+
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE)) {
+            apiServer.restart();
+
+            await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> watcher.get().generation() == 1);
+        }
+    }
+
+    @Test
     void appliesTheSecretsConfigAndEveryNewGeneration() {
         write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(1, "fake-aws")));
         List<NodeConfig> seen = new CopyOnWriteArrayList<>();
