@@ -39,11 +39,23 @@ final class MountPlanting {
         return points;
     }
 
-    /** The agent's token files among the container's mounts. */
-    Set<Path> ours(List<ContainerMount> containerMounts) {
-        Set<Path> found = new HashSet<>();
-        containerMounts.forEach(m -> hostFile(m.source()).ifPresent(found::add));
-        return found;
+    /**
+     * The mounted tokens among {@code entries} that the runtime did not mount into the started container: the
+     * answer to its CreateContainer came too late. Logged; live planting brings them in instead.
+     */
+    List<Entry> neverMade(RunningContainer container, List<Entry> entries) {
+        Set<Path> made = new HashSet<>();
+        container.mounts().forEach(m -> hostFile(m.source()).ifPresent(made::add));
+        List<Entry> missing = entries.stream()
+                .filter(e -> e.kind() == ContainerRecord.Kind.MOUNT)
+                .filter(e -> !made.contains(file(container.id(), e)))
+                .toList();
+        missing.forEach(e -> LOG.warn(
+                "token mount never made, the runtime created the container without it; planting it live"
+                        + " container={} path={}",
+                container.id(),
+                e.path()));
+        return missing;
     }
 
     /** {@code source} as a token file of this agent, if it is one. */
@@ -56,8 +68,7 @@ final class MountPlanting {
         }
     }
 
-    /** The host file of a mounted token. */
-    Path file(String containerId, Entry entry) {
+    private Path file(String containerId, Entry entry) {
         return files.file(containerId, entry.index()).toAbsolutePath().normalize();
     }
 

@@ -120,32 +120,20 @@ public final class TokenPlanter {
         if (container.mounts().isEmpty() || !tokens.known(container.id())) {
             return; // the runtime did not list mounts: nothing to tell
         }
-        Set<Path> made = mounts.ours(container.mounts());
         List<ContainerRecord.Entry> entries =
                 new ArrayList<>(tokens.record(container).tokens());
+        List<ContainerRecord.Entry> neverMade = mounts.neverMade(container, entries);
+        if (neverMade.isEmpty()) {
+            return;
+        }
         List<PlantedToken> armed = new ArrayList<>(tokens.of(container.id()));
-        boolean changed = false;
-        for (ContainerRecord.Entry entry : List.copyOf(entries)) {
-            if (entry.kind() != ContainerRecord.Kind.MOUNT || made.contains(mounts.file(container.id(), entry))) {
-                continue;
-            }
-            armed.stream()
-                    .filter(t -> t.path().equals(entry.path()))
-                    .toList()
-                    .forEach(t -> tokens.disarm(container.id(), t));
+        for (ContainerRecord.Entry entry : neverMade) {
+            armed.stream().filter(t -> t.path().equals(entry.path())).forEach(t -> tokens.disarm(container.id(), t));
             armed.removeIf(t -> t.path().equals(entry.path()));
             entries.remove(entry);
             mounts.delete(container.id(), entry);
-            changed = true;
-            LOG.warn(
-                    "token mount never made, the runtime created the container without it; planting it live"
-                            + " container={} path={}",
-                    container.id(),
-                    entry.path());
         }
-        if (changed) {
-            tokens.replace(container, armed, entries);
-        }
+        tokens.replace(container, armed, entries);
     }
 
     /** Disarms, then deletes, every token of a container that is gone. */
