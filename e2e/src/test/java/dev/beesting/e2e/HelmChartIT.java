@@ -127,6 +127,21 @@ class HelmChartIT {
                 .contains("cms");
     }
 
+    @Test
+    void theWebhookFormatAndItsHeadersFromASecretReachTheAgent() throws Exception {
+        Map<String, JsonNode> chart = byIdentity(render(Map.of(
+                "agent.webhook", "https://falcosidekick.falco:2801/",
+                "agent.webhookFormat", "falcosidekick",
+                "agent.webhookHeadersSecret", "webhook-auth")));
+        JsonNode pod = chart.get("DaemonSet/beesting-system/beesting-agent").at("/spec/template/spec");
+        assertThat(pod.at("/containers/0/args").toString())
+                .contains("--webhook=https://falcosidekick.falco:2801/")
+                .contains("--webhook-format=falcosidekick")
+                .contains("--webhook-headers-file=/etc/beesting/webhook/headers");
+        assertThat(pod.at("/containers/0/volumeMounts").toString()).contains("/etc/beesting/webhook");
+        assertThat(pod.at("/volumes").toString()).contains("\"secretName\":\"webhook-auth\"");
+    }
+
     static String renderYaml(Map<String, Object> values) {
         var template = new Helm(CHART)
                 .template()

@@ -12,15 +12,28 @@ import java.util.Map;
 public final class JsonLineSink implements AlertSink {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * The version of the line's shape, its last field. Fields may be added within a version; one that is renamed,
+     * retyped or removed makes the next.
+     */
+    public static final int SCHEMA_VERSION = 1;
+
     private final PrintStream out;
+    private final String hostname;
 
     public JsonLineSink(PrintStream out) {
+        this(out, "");
+    }
+
+    /** @param hostname named in lines whose token has no node (standalone); empty for none */
+    public JsonLineSink(PrintStream out, String hostname) {
         this.out = out;
+        this.hostname = hostname == null ? "" : hostname;
     }
 
     @Override
     public void publish(Alert alert) {
-        String line = line(alert);
+        String line = line(alert, hostname);
         synchronized (out) {
             out.println(line);
             out.flush();
@@ -29,15 +42,19 @@ public final class JsonLineSink implements AlertSink {
 
     /** The alert as one line of JSON, without the line break. */
     public static String line(Alert alert) {
+        return line(alert, "");
+    }
+
+    static String line(Alert alert, String hostname) {
         try {
-            return JSON.writeValueAsString(fields(alert));
+            return JSON.writeValueAsString(fields(alert, hostname));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("alert cannot be serialised", e);
         }
     }
 
     /** The JSON line's fields; documented in the README. */
-    static Map<String, Object> fields(Alert alert) {
+    static Map<String, Object> fields(Alert alert, String hostname) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("time", alert.time().toString());
         fields.put("path", alert.token().path());
@@ -63,7 +80,10 @@ public final class JsonLineSink implements AlertSink {
             fields.put("container", workload.container());
             fields.put("containerId", workload.containerId());
             fields.put("image", workload.image());
+        } else if (!hostname.isEmpty()) {
+            fields.put("hostname", hostname);
         }
+        fields.put("schemaVersion", SCHEMA_VERSION);
         return fields;
     }
 }

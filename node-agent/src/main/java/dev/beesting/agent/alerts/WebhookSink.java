@@ -10,10 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,8 @@ public final class WebhookSink implements AlertSink {
      * @param backoffMax longest delay between tries
      * @param timeout per attempt, from connecting to the end of the response body
      * @param allowHttp whether a plain http URL is accepted (otherwise only https)
+     * @param format the body's shape
+     * @param hostname the host name a body names when the alert has no node (standalone)
      */
     public record Settings(
             URI url,
@@ -51,9 +55,17 @@ public final class WebhookSink implements AlertSink {
             Duration backoffMin,
             Duration backoffMax,
             Duration timeout,
-            boolean allowHttp) {
+            boolean allowHttp,
+            WebhookFormat format,
+            String hostname) {
+        /** Longest wait a receiver's {@code Retry-After} may ask for; a longer one is cut to this. */
+        public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+            headers.forEach(WebhookHeaders::check);
+            format = format == null ? WebhookFormat.BEESTING : format;
+            hostname = hostname == null ? "" : hostname;
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!scheme.equals("https") && !(allowHttp && scheme.equals("http"))) {
                 throw new IllegalArgumentException("the webhook must use https"
@@ -65,6 +77,29 @@ public final class WebhookSink implements AlertSink {
             }
         }
 
+        /** The JSON line's body, for a node (which names itself in every alert). */
+        public Settings(
+                URI url,
+                Map<String, String> headers,
+                int queueCapacity,
+                int attempts,
+                Duration backoffMin,
+                Duration backoffMax,
+                Duration timeout,
+                boolean allowHttp) {
+            this(
+                    url,
+                    headers,
+                    queueCapacity,
+                    attempts,
+                    backoffMin,
+                    backoffMax,
+                    timeout,
+                    allowHttp,
+                    WebhookFormat.BEESTING,
+                    "");
+        }
+
         public static Settings defaults(URI url, boolean allowHttp) {
             return new Settings(
                     url,
@@ -74,7 +109,19 @@ public final class WebhookSink implements AlertSink {
                     Duration.ofMillis(500),
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(5),
-                    allowHttp);
+                    allowHttp,
+                    WebhookFormat.BEESTING,
+                    "");
+        }
+
+        public Settings withFormat(WebhookFormat value, String host) {
+            return new Settings(
+                    url, headers, queueCapacity, attempts, backoffMin, backoffMax, timeout, allowHttp, value, host);
+        }
+
+        public Settings withHeaders(Map<String, String> value) {
+            return new Settings(
+                    url, value, queueCapacity, attempts, backoffMin, backoffMax, timeout, allowHttp, format, hostname);
         }
     }
 
@@ -151,8 +198,10 @@ public final class WebhookSink implements AlertSink {
         Duration backoff = settings.backoffMin();
         for (int attempt = 1; ; attempt++) {
             String problem;
+            Optional<Duration> retryAfter = Optional.empty();
             try {
-                int status = send(request);
+                HttpResponse<Void> response = send(request);
+                int status = response.statusCode();
                 if (status / 100 == 2) {
                     sent.incrementAndGet();
                     return;
@@ -162,6 +211,7 @@ public final class WebhookSink implements AlertSink {
                     giveUp(alert, problem, attempt);
                     return;
                 }
+                retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryAfter::parse);
             } catch (IOException | TimeoutException e) {
                 problem = e.getClass().getSimpleName();
             }
@@ -169,8 +219,13 @@ public final class WebhookSink implements AlertSink {
                 giveUp(alert, problem, attempt);
                 return;
             }
-            LOG.debug("webhook attempt failed url={} attempt={} retryIn={} error={}", where, attempt, backoff, problem);
-            Thread.sleep(backoff);
+            // the receiver's own word wins (bounded); otherwise a jittered backoff, so that agents that failed
+            // together do not all come back in the same instant
+            Duration wait = retryAfter
+                    .map(asked -> asked.compareTo(Settings.MAX_RETRY_AFTER) > 0 ? Settings.MAX_RETRY_AFTER : asked)
+                    .orElse(jittered(backoff));
+            LOG.debug("webhook attempt failed url={} attempt={} retryIn={} error={}", where, attempt, wait, problem);
+            Thread.sleep(wait);
             backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0
                     ? settings.backoffMax()
                     : backoff.multipliedBy(2);
@@ -181,12 +236,11 @@ public final class WebhookSink implements AlertSink {
      * One attempt, bounded as a whole: the client's request timeout ends at the response headers, so a receiver that
      * drips or stalls its body would hold the sender forever without this bound.
      */
-    private int send(HttpRequest request) throws IOException, TimeoutException, InterruptedException {
+    private HttpResponse<Void> send(HttpRequest request) throws IOException, TimeoutException, InterruptedException {
         CompletableFuture<HttpResponse<Void>> response =
                 http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
-            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .statusCode();
+            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io
                     ? io
@@ -194,6 +248,12 @@ public final class WebhookSink implements AlertSink {
         } finally {
             response.cancel(true);
         }
+    }
+
+    /** Half the backoff plus a random part of the other half. */
+    static Duration jittered(Duration backoff) {
+        long half = Math.max(1, backoff.toMillis() / 2);
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
     }
 
     private static boolean retryable(int status) {
@@ -213,7 +273,7 @@ public final class WebhookSink implements AlertSink {
     private HttpRequest request(Alert alert) {
         String body;
         try {
-            body = JSON.writeValueAsString(JsonLineSink.fields(alert));
+            body = JSON.writeValueAsString(settings.format().payload(alert, settings.hostname()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("alert cannot be serialised", e);
         }

@@ -2,6 +2,7 @@ package dev.beesting.agent.node;
 
 import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.agent.alerts.JsonLineSink;
+import dev.beesting.agent.alerts.WebhookOptions;
 import dev.beesting.agent.alerts.WebhookSink;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
@@ -16,7 +17,6 @@ import dev.beesting.agent.metrics.Probes;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +33,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,13 +79,8 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", description = "serve /metrics on this port (0: off)")
     int metricsPort;
 
-    @Option(names = "--webhook", description = "also POST every alert as JSON to this URL (https)")
-    URI webhook;
-
-    @Option(
-            names = "--webhook-allow-http",
-            description = "accept a plain http --webhook URL (alerts and any token in the URL travel in clear)")
-    boolean webhookAllowHttp;
+    @Mixin
+    WebhookOptions webhook = new WebhookOptions();
 
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -111,15 +107,15 @@ public final class NodeCommand implements Callable<Integer> {
         AgentMetrics metrics = new AgentMetrics();
         opened.push(metrics);
         List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(System.out), metrics));
-        if (webhook != null) {
-            WebhookSink.Settings settings;
-            try {
-                settings = WebhookSink.Settings.defaults(webhook, webhookAllowHttp);
-            } catch (IllegalArgumentException e) {
-                System.err.println("--webhook: " + e.getMessage());
-                return 2;
-            }
-            WebhookSink sink = new WebhookSink(settings);
+        Optional<WebhookSink> webhookSink;
+        try {
+            webhookSink = webhook.open(node);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (webhookSink.isPresent()) {
+            WebhookSink sink = webhookSink.get();
             sinks.add(sink);
             metrics.countWebhook("sent", sink::sent);
             metrics.countWebhook("failed", sink::failed);

@@ -50,7 +50,7 @@ public final class StandaloneAgent implements AutoCloseable {
     private StandaloneAgent(Detector detector, StandaloneConfig config, PrintStream out, List<AlertSink> more) {
         this.detector = detector;
         this.config = config;
-        List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(out)));
+        List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(out, hostName())));
         sinks.addAll(more);
         this.pipeline = new AlertPipeline(id -> Optional.ofNullable(refs.get(id)), sinks, 65_536);
     }
@@ -170,7 +170,7 @@ public final class StandaloneAgent implements AutoCloseable {
         log.info("standalone agent stopped, planted tokens removed");
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -1,5 +1,7 @@
 package dev.beesting.agent.standalone;
 
+import dev.beesting.agent.alerts.AlertSink;
+import dev.beesting.agent.alerts.WebhookOptions;
 import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
@@ -13,12 +15,14 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code beesting-agent standalone}: plant and watch host files from a YAML file, print JSON lines to stdout. */
@@ -47,6 +51,9 @@ public final class StandaloneCommand implements Callable<Integer> {
             defaultValue = "0",
             description = "serve /metrics, /readyz and /healthz on this port (default 0: off)")
     int metricsPort;
+
+    @Mixin
+    WebhookOptions webhook = new WebhookOptions();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -85,10 +92,23 @@ public final class StandaloneCommand implements Callable<Integer> {
             return EXIT_MISSING_PART;
         }
         AgentMetrics metrics = new AgentMetrics();
+        List<AlertSink> sinks = new ArrayList<>(List.of(metrics));
+        try {
+            webhook.open(StandaloneAgent.hostName()).ifPresent(sink -> {
+                sinks.add(sink);
+                metrics.countWebhook("sent", sink::sent);
+                metrics.countWebhook("failed", sink::failed);
+                metrics.countWebhook("dropped", sink::dropped);
+            });
+        } catch (IllegalArgumentException e) {
+            detector.close();
+            err.println("beesting-agent: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
         StandaloneAgent agent;
         try {
-            // the alert pipeline owns its sinks: closing the agent closes the metrics server too
-            agent = StandaloneAgent.start(parsed, detector, out, List.of(metrics));
+            // the alert pipeline owns its sinks: closing the agent closes the metrics server and the webhook too
+            agent = StandaloneAgent.start(parsed, detector, out, sinks);
         } catch (IOException | RuntimeException e) {
             detector.close();
             err.println("beesting-agent: " + e.getMessage());

@@ -150,7 +150,27 @@ class AlertPipelineTest {
                         "\"container\":\"web\"",
                         "\"containerId\":\"c0ffee\"",
                         "\"image\":\"busybox\"",
-                        "\"policy\":\"fake-aws\"");
+                        "\"policy\":\"fake-aws\"")
+                .endsWith(",\"schemaVersion\":1}\n")
+                .doesNotContain("hostname");
+    }
+
+    @Test
+    void withoutANodeTheJsonLineNamesTheHost() {
+        TokenRef onTheHost =
+                new TokenRef("/etc/token", "standalone", Severity.HIGH, PolicyAction.ALERT, List.of(), null);
+        Alert alert = Alert.of(
+                new AccessEvent(
+                        1,
+                        Instant.parse("2026-11-23T10:00:00Z"),
+                        new Opener(42, 42, 0, 0, "cat", "/bin/cat", "cat /etc/token"),
+                        Tier.FANOTIFY,
+                        false,
+                        1),
+                onTheHost);
+
+        assertThat(JsonLineSink.line(alert, "build-host"))
+                .endsWith(",\"hostname\":\"build-host\",\"schemaVersion\":1}");
     }
 
     private static AccessEvent event(long token, String exe) {
