@@ -176,9 +176,9 @@ step_images() {
     agent=$(hack/containerd.sh import "$CLUSTER_DIR/containerd" node-agent/target/jib-image.tar)
     operator=$(hack/containerd.sh import "$CLUSTER_DIR/containerd" operator/target/jib-image.tar)
     echo "imported $agent $operator"
-    # the names config/default uses, as CRI resolves them (no registry: docker.io)
-    [[ "$agent" == docker.io/beesting/node-agent:0.1.0 ]] || fail "agent image is $agent"
-    [[ "$operator" == docker.io/beesting/operator:0.1.0 ]] || fail "operator image is $operator"
+    # the names config/default uses: localhost/, so that no kubelet ever pulls them from a public registry
+    [[ "$agent" == localhost/beesting/node-agent:0.1.0 ]] || fail "agent image is $agent"
+    [[ "$operator" == localhost/beesting/operator:0.1.0 ]] || fail "operator image is $operator"
     # listed into a variable first: grep -q quitting early must not fail the pipeline under pipefail
     local images
     images=$("$CTR" -a "$CONTAINERD_SOCKET" -n k8s.io images ls -q)
@@ -345,7 +345,7 @@ lease_held_by_current_pod() {
 # operations: "Apply the new config/default" (the same manifests with the next image tag)
 step_upgrade() {
     local image
-    for image in docker.io/beesting/node-agent docker.io/beesting/operator; do
+    for image in localhost/beesting/node-agent localhost/beesting/operator; do
         "$CTR" -a "$CONTAINERD_SOCKET" -n k8s.io images tag --force "$image:0.1.0" "$image:$UPGRADE_TAG"
     done
     kubectl apply --server-side -k "$RESOURCES/upgrade"

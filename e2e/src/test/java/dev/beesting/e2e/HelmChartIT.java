@@ -120,7 +120,7 @@ class HelmChartIT {
         assertThat(operator.at("/spec/template/spec/containers/0/args").toString())
                 .contains("--log-format=json");
         assertThat(operator.at("/spec/template/spec/containers/0/image").asText())
-                .isEqualTo("beesting/operator:0.2.0");
+                .isEqualTo("localhost/beesting/operator:0.2.0");
         assertThat(chart.get("HoneytokenPolicy//beesting-default")
                         .at("/spec/namespaceSelector")
                         .toString())

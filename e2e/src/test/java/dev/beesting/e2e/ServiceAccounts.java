@@ -79,7 +79,7 @@ final class ServiceAccounts {
                         .withServiceAccountName(AGENT)
                         .addNewContainer()
                         .withName("agent")
-                        .withImage("beesting/node-agent:test")
+                        .withImage("localhost/beesting/node-agent:test")
                         .endContainer()
                         .endSpec()
                         .build())
