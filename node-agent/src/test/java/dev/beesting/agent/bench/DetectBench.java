@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 public final class DetectBench {
     private static final Path OPENER = Path.of("target", "test-tools", "opener");
     private static final long PAIRS = Long.getLong("bench.pairs", 500_000);
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 7);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 15);
     private static final int FLOOD_SECONDS = Integer.getInteger("bench.floodSeconds", 10);
     private static final int LATENCY_SAMPLES = Integer.getInteger("bench.latencySamples", 1000);
     /** First latency samples of each tier, dropped: they pay for JIT compilation of the event path. */
@@ -46,23 +46,25 @@ public final class DetectBench {
     public static void main(String[] args) throws Exception {
         List<Tier> tiers = args.length > 0
                 ? Arrays.stream(args[0].split(",")).map(Tier::fromId).toList()
-                : List.of(Tier.values());
+                : Detectors.DEFAULT_ORDER;
         Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "beesting-bench-");
         try {
             Path plain = Files.writeString(dir.resolve("plain"), "not a token\n");
             Path token = Files.writeString(dir.resolve("token"), "secret\n");
             JsonLineSink.line(Alert.of(warmUpEvent(), ref(token))); // class loading must not count as latency
             System.out.printf(
-                    "open+close of an unmarked file: opener CPU ns per pair, median of %d rounds of %d pairs,"
-                            + " each round right after a no-detector baseline round%n",
+                    "open+close of an unmarked file: opener CPU ns per pair, %d alternating pairs of rounds (%d"
+                            + " opens each, a no-detector baseline then the tier); the ratio's median and spread"
+                            + " (min-max over the pairs)%n",
                     ROUNDS, PAIRS);
             List<Tier> loadable = new ArrayList<>();
             for (Tier tier : tiers) {
                 try {
                     double[] pair = overhead(tier, plain, token);
                     System.out.printf(
-                            "  %-9s %8.1f ns/pair vs %8.1f without: ratio %.3f (%+.1f %%)%n",
-                            tier.id(), pair[1], pair[0], pair[1] / pair[0], (pair[1] / pair[0] - 1) * 100);
+                            "  %-9s %8.1f ns/pair vs %8.1f without: ratio %.3f (%+.1f %%), spread %.3f-%.3f over %d"
+                                    + " pairs%n",
+                            tier.id(), pair[1], pair[0], pair[2], (pair[2] - 1) * 100, pair[3], pair[4], ROUNDS);
                     loadable.add(tier);
                 } catch (IOException e) {
                     System.out.printf("  %-9s refused: %s%n", tier.id(), e.getMessage());
@@ -82,8 +84,9 @@ public final class DetectBench {
     }
 
     /**
-     * Medians of {without, with} the tier attached. Rounds alternate a detector-less baseline with a freshly
-     * attached detector (one armed token, not the file opened), so drifting load on the host hits both alike.
+     * {median without, median with, median ratio, lowest ratio, highest ratio} of the tier attached. Rounds alternate
+     * a detector-less baseline with a freshly attached detector (one armed token, not the file opened), so drifting
+     * load on the host hits both alike; each pair gives one ratio.
      */
     private static double[] overhead(Tier tier, Path plain, Path token) throws Exception {
         double[] without = new double[ROUNDS];
@@ -96,9 +99,14 @@ public final class DetectBench {
                 with[i] = bench(plain);
             }
         }
+        double[] ratios = new double[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++) {
+            ratios[i] = with[i] / without[i];
+        }
         Arrays.sort(without);
         Arrays.sort(with);
-        return new double[] {without[ROUNDS / 2], with[ROUNDS / 2]};
+        Arrays.sort(ratios);
+        return new double[] {without[ROUNDS / 2], with[ROUNDS / 2], ratios[ROUNDS / 2], ratios[0], ratios[ROUNDS - 1]};
     }
 
     private static double bench(Path file) throws Exception {
