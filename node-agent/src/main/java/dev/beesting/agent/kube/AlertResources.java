@@ -1,7 +1,9 @@
 package dev.beesting.agent.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beesting.agent.model.Opener;
 import dev.beesting.api.v1alpha1.ContainerRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Renders the HoneytokenAlert, its status and the Pod's Event from an {@link AlertRecord}; pure, no API calls. */
@@ -57,11 +60,25 @@ final class AlertResources {
         return alert;
     }
 
-    /** Whether an existing object carries exactly the spec this agent would write for the record. */
+    /**
+     * Whether an existing object is this agent's alert for the record: the same spec, except for what legitimately
+     * changes under one alert name (pod, container name and path): the container's id and image (it restarted in
+     * its pod), the detector tier (the agent was upgraded or its kernel changed) and the severity (the policy was
+     * edited). The spec cannot change once written, so such an object keeps the first access's values.
+     */
     static boolean sameSpec(HoneytokenAlert existing, AlertRecord record) {
         return existing.getSpec() != null
-                && JSON.valueToTree(existing.getSpec())
-                        .equals(JSON.valueToTree(alert(record).getSpec()));
+                && identity(JSON.valueToTree(existing.getSpec()))
+                        .equals(identity(JSON.valueToTree(alert(record).getSpec())));
+    }
+
+    private static JsonNode identity(JsonNode spec) {
+        ObjectNode kept = ((ObjectNode) spec).deepCopy();
+        kept.remove(List.of("detector", "severity"));
+        if (kept.get("container") instanceof ObjectNode container) {
+            container.remove(List.of("id", "image"));
+        }
+        return kept;
     }
 
     static HoneytokenAlertStatus status(AlertRecord record) {

@@ -355,6 +355,26 @@ class AlertWriterIT {
     }
 
     @Test
+    void theAlertOfAnEarlierContainerOfThePodOrAnotherTierOrSeverityIsAdoptedNotSquatted() {
+        // written before: the container restarted since (new id), the agent then ran another tier, and the policy's
+        // severity was edited; the alert's name is the same and so is what it stands for
+        HoneytokenAlert earlier = AlertResources.alert(ours(5));
+        earlier.getSpec().container.id = "the-container-before-its-restart";
+        earlier.getSpec().container.image = "docker.io/library/simplecms:0";
+        earlier.getSpec().detector = "lsm";
+        earlier.getSpec().severity = Severity.MEDIUM;
+        preCreate(earlier, Map.of("count", 5, "firstSeen", "2026-11-23T09:00:00Z", "lastSeen", "2026-11-23T09:00:00Z"));
+
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> alertCount() == 6);
+            assertThat(writer.squatted()).isZero();
+        }
+        assertThat(alertsInCms()).hasSize(1);
+        assertThat(alert().getStatus().firstSeen).isEqualTo("2026-11-23T09:00:00Z");
+    }
+
+    @Test
     void aSquattedAlertIsNeverAdoptedAndTheRealOneIsWrittenUnderAnotherNameWithExactCounts() {
         String usual = AlertKey.of(KUBE, PATH).objectName();
         HoneytokenAlert forged = AlertResources.alert(ours(1000));
