@@ -16,22 +16,33 @@ record ProcCommand(String exe, String cmdline) {
 
     /** Reads {@code /proc/<pid>/exe} and {@code cmdline} (arguments joined by spaces); never throws. */
     static ProcCommand of(int pid) {
-        Path proc = Path.of("/proc", Integer.toString(pid));
-        String exe = "";
-        String cmdline = "";
+        return new ProcCommand(readExe(pid), readCmdline(pid));
+    }
+
+    /** Reads {@code /proc/<pid>/exe}, bounded; empty when gone or not permitted. Never throws. */
+    static String readExe(int pid) {
         try {
-            exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
+            return Opener.bound(
+                    Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "exe"))
+                            .toString(),
+                    Opener.MAX_EXE);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            // gone or not permitted: keep what we have
+            return "";
         }
-        try (InputStream in = Files.newInputStream(proc.resolve("cmdline"))) {
+    }
+
+    /**
+     * Reads {@code /proc/<pid>/cmdline}, bounded; empty when gone. Never throws, but may block as long as the
+     * opener's memory does (its argv pages on a stalled mount): call it off the thread that drains the kernel.
+     */
+    static String readCmdline(int pid) {
+        try (InputStream in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), "cmdline"))) {
             // the opener chooses its argv (up to MAX_ARG_STRLEN per argument, about 2 MB in all): read only what is
             // kept, plus one byte to know whether there was more
-            cmdline = cmdline(in.readNBytes(Opener.MAX_CMDLINE + 1));
+            return cmdline(in.readNBytes(Opener.MAX_CMDLINE + 1));
         } catch (IOException | SecurityException e) {
-            // gone: keep what we have
+            return "";
         }
-        return new ProcCommand(Opener.bound(exe, Opener.MAX_EXE), cmdline);
     }
 
     /** The arguments (NUL-separated, at most {@link Opener#MAX_CMDLINE} + 1 bytes read) joined by spaces. */
