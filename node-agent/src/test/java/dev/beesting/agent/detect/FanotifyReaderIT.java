@@ -3,11 +3,16 @@ package dev.beesting.agent.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.beesting.agent.testing.RealParts;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,6 +74,42 @@ class FanotifyReaderIT {
             assertThat(later.waitFor(5, TimeUnit.SECONDS))
                     .as("later opens do not wait either")
                     .isTrue();
+        }
+    }
+
+    @Test
+    void anErrorWhileDeliveringAnEventNeverLeavesLaterOpensWaiting() throws Exception {
+        RealParts.requireRoot();
+        Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "beesting-it-");
+        try (Detector detector = Detectors.open(Tier.FANOTIFY, RateLimit.DEFAULT)) {
+            Path token = Files.writeString(dir.resolve("token"), "bait");
+            long id = detector.arm(token, AccessAction.ALERT);
+            List<AccessEvent> events = new CopyOnWriteArrayList<>();
+            AtomicBoolean failOnce = new AtomicBoolean(true);
+            detector.start(event -> {
+                if (failOnce.getAndSet(false)) {
+                    throw new StackOverflowError("a sink failing the way no catch of RuntimeException stops");
+                }
+                events.add(event);
+            });
+
+            Process first = startOpener(token);
+            assertThat(first.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !failOnce.get());
+            Process second = startOpener(token);
+            assertThat(second.waitFor(5, TimeUnit.SECONDS))
+                    .as("the open after the failure is answered")
+                    .isTrue();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream()
+                            .anyMatch(e -> e.tokenId() == id && e.opener().tgid() == second.pid()));
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
         }
     }
 
