@@ -8,6 +8,9 @@
  *   opener bench PATH PAIRS                               prints CPU ns per open+close pair (process CPU time,
  *                                                         so other load on the host does not count)
  *   opener latency PATH COUNT GAP_US                      prints the CLOCK_MONOTONIC ns before each open
+ *   opener flood PATH SECONDS COUNT OTHER                 COUNT processes start "loop" on PATH together; one
+ *                                                         second in, this process opens OTHER once and prints
+ *                                                         "other"; then each looper's count, one line each
  *   opener stalled PATH DIR                               opens PATH while its /proc/<pid>/cmdline cannot be read
  *                                                         (a FUSE mount at DIR never answers), prints "ready",
  *                                                         waits to be killed
@@ -30,6 +33,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -178,6 +182,44 @@ static int loop(const char *path, int seconds)
 	}
 	printf("%lld\n", count);
 	return 0;
+}
+
+/* Starts every looping child first and then releases them at once, so the flood is complete from its start. */
+static int flood(const char *path, int seconds, int count, const char *other)
+{
+	int gate[2];
+	if (pipe(gate) < 0)
+		return fail("pipe");
+	for (int i = 0; i < count; i++) {
+		pid_t child = fork();
+		if (child < 0)
+			return fail("fork");
+		if (child == 0) {
+			close(gate[1]);
+			char c;
+			if (read(gate[0], &c, 1) < 0)
+				_exit(fail("read gate"));
+			int rc = loop(path, seconds);
+			fflush(stdout);
+			_exit(rc);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	sleep(1);
+	int fd = open(other, O_RDONLY);
+	if (fd < 0)
+		return fail("open other");
+	close(fd);
+	printf("other\n");
+	fflush(stdout);
+	int rc = 0;
+	for (int i = 0; i < count; i++) {
+		int status;
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			rc = 1;
+	}
+	return rc;
 }
 
 static long long cpu_ns(void)
@@ -424,6 +466,8 @@ int main(int argc, char **argv)
 		return bench(path, atol(argv[3]));
 	if (!strcmp(mode, "latency") && argc > 4)
 		return latency(path, atoi(argv[3]), atoi(argv[4]));
+	if (!strcmp(mode, "flood") && argc > 5)
+		return flood(path, atoi(argv[3]), atoi(argv[4]), argv[5]);
 	if (!strcmp(mode, "stalled") && argc > 3)
 		return stalled(path, argv[3]);
 	fprintf(stderr, "opener: unknown mode %s\n", mode);

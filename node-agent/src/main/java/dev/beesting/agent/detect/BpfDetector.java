@@ -280,15 +280,6 @@ public final class BpfDetector implements Detector {
 
         @Override
         public void finish(boolean complete) {
-            if (!complete) {
-                log.warn(
-                        "opener not read from /proc in time, reporting what the kernel gave tier={} token={} pid={}"
-                                + " comm={}",
-                        tier.id(),
-                        kernel.tokenId(),
-                        kernel.tgid(),
-                        kernel.comm());
-            }
             try {
                 sink.accept(BpfEvents.event(kernel, exe, cmdline));
             } catch (RuntimeException e) {

@@ -29,6 +29,8 @@ final class Enricher implements AutoCloseable {
     /** Reads under way at once: each one that hangs holds a (virtual) thread until its mount answers. */
     static final int MAX_READS = 16;
 
+    private static final long LATE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     /** The work of one event. */
     interface Task {
         /** Reads /proc into the task; may block for long and is never interrupted. Must not throw. */
@@ -52,6 +54,8 @@ final class Enricher implements AutoCloseable {
     private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    // finisher thread only
+    private long lastLateLog;
 
     /**
      * @param budget how long after its arrival an event is finished at the latest
@@ -116,6 +120,22 @@ final class Enricher implements AutoCloseable {
                     done.complete(null);
                     return null;
                 });
+    }
+
+    /** Logs the first late event and then at most one line per interval: a flood of them must not flood the log. */
+    private void noteLate() {
+        long total = late.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastLateLog;
+        if (total == 1 || now - last > LATE_LOG_INTERVAL_NANOS) {
+            lastLateLog = now;
+            log.warn(
+                    "opener not read from /proc in time, reported with what the kernel gave detector={} late={}"
+                            + " skipped={}",
+                    name,
+                    total,
+                    skipped.get());
+        }
     }
 
     /** Events finished without a complete read: the read hung past the deadline or no read slot was free. */

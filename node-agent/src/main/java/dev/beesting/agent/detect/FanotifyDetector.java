@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The {@code fanotify} tier: an inode mark with open-permission events per armed file. The opener waits until the
  * agent answers, so its identity is read from /proc while it still exists; the answer is always given, within a
  * bounded time, also when reading /proc fails or hangs: the reader hands each event to an {@link Enricher} and goes on
- * reading, and the open is answered when /proc answered or the deadline passed. Opens past the rate limit are answered 10 ms late, so a flood costs the agent little while every open is still counted.
+ * reading, and the open is answered when /proc answered or the deadline passed. Opens past the rate limit (per token and
+ * thread, and per token) are answered 10 ms late, so a flood costs the agent little while every open is still counted.
  * A reader that fails is restarted; one that keeps failing closes the group, which lets every pending open through.
  */
 public final class FanotifyDetector implements Detector {
@@ -55,6 +56,7 @@ public final class FanotifyDetector implements Detector {
 
     private final Fanotify group;
     private final RateLimiter limiter;
+    private final RateLimiter tokenLimiter;
     private final Enricher enricher = new Enricher("fanotify", Enricher.BUDGET, Enricher.MAX_READS);
     private final Map<Long, Armed> byId = new ConcurrentHashMap<>();
     private final Map<FileKey, Armed> byKey = new ConcurrentHashMap<>();
@@ -83,6 +85,7 @@ public final class FanotifyDetector implements Detector {
     private FanotifyDetector(Fanotify group, RateLimit limit) {
         this.group = group;
         this.limiter = new RateLimiter(limit);
+        this.tokenLimiter = new RateLimiter(limit.perToken());
         // answering must never wait for start(): an unanswered open blocks its process
         this.reader = Thread.ofPlatform().daemon().name("beesting-fanotify").start(this::readLoop);
     }
@@ -296,8 +299,10 @@ public final class FanotifyDetector implements Detector {
                 hits.incrementAndGet();
                 allow = armed.action() != AccessAction.BLOCK;
                 // decide before touching /proc: in a flood an open must cost a counter bump, not a /proc walk.
-                // fanotify reports the thread, so here the limit is per (token, thread) rather than per process.
-                if (!limiter.allows(armed.id(), tid, System.nanoTime())) {
+                // fanotify reports the thread, so here the limit is per (token, thread) rather than per process;
+                // the per-token budget keeps many flooding threads of one token from crowding out the others.
+                long now = System.nanoTime();
+                if (!limiter.allows(armed.id(), tid, now) || !tokenLimiter.allows(armed.id(), 0, now)) {
                     rateLimited.incrementAndGet();
                     hold = held.size() < TARPIT_MAX;
                     return;
@@ -350,14 +355,6 @@ public final class FanotifyDetector implements Detector {
         public void finish(boolean complete) {
             ProcStatus known = status;
             answer(eventFd, allow);
-            if (!complete) {
-                log.warn(
-                        "opener not read from /proc in time, answered and reporting what was read tier=fanotify"
-                                + " token={} tid={} comm={}",
-                        armed.id(),
-                        tid,
-                        known.comm());
-            }
             deliverOrKeep(new AccessEvent(
                     armed.id(),
                     Instant.now(),
