@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,11 +66,11 @@ public final class BpfDetector implements Detector {
     private volatile Thread poller;
     private long reportedDrops;
 
-    private BpfDetector(Tier tier, RateLimit rateLimit, BeestingSkeleton skeleton) {
+    private BpfDetector(Tier tier, RateLimit rateLimit, BeestingSkeleton skeleton, Duration enrichmentBudget) {
         this.tier = tier;
         this.rateLimit = rateLimit;
         this.skeleton = skeleton;
-        this.enricher = new Enricher(tier.id(), Enricher.BUDGET, Enricher.MAX_READS);
+        this.enricher = new Enricher(tier.id(), enrichmentBudget, Enricher.MAX_READS);
     }
 
     /**
@@ -78,6 +79,11 @@ public final class BpfDetector implements Detector {
      * @throws BpfException with the kernel's errno when the tier cannot run here
      */
     public static BpfDetector load(Tier tier, RateLimit rateLimit) throws IOException {
+        return load(tier, rateLimit, Enricher.BUDGET);
+    }
+
+    /** As {@link #load(Tier, RateLimit)}, with another deadline for reading an opener from /proc (tests). */
+    static BpfDetector load(Tier tier, RateLimit rateLimit, Duration enrichmentBudget) throws IOException {
         if (!PROGRAMS.containsKey(tier)) {
             throw new IllegalArgumentException(tier.id() + " is not a BPF tier");
         }
@@ -87,7 +93,7 @@ public final class BpfDetector implements Detector {
             skeleton.autoloadOnly(program, PROGRAMS.values());
             skeleton.load();
             skeleton.attach(program);
-            BpfDetector detector = new BpfDetector(tier, rateLimit, skeleton);
+            BpfDetector detector = new BpfDetector(tier, rateLimit, skeleton, enrichmentBudget);
             detector.connect();
             log.info("bpf detector attached tier={} program={}", tier.id(), program);
             return detector;

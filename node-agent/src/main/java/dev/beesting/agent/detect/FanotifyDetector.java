@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -57,7 +58,7 @@ public final class FanotifyDetector implements Detector {
     private final Fanotify group;
     private final RateLimiter limiter;
     private final RateLimiter tokenLimiter;
-    private final Enricher enricher = new Enricher("fanotify", Enricher.BUDGET, Enricher.MAX_READS);
+    private final Enricher enricher;
     private final Map<Long, Armed> byId = new ConcurrentHashMap<>();
     private final Map<FileKey, Armed> byKey = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
@@ -82,8 +83,9 @@ public final class FanotifyDetector implements Detector {
 
     private final Thread reader;
 
-    private FanotifyDetector(Fanotify group, RateLimit limit) {
+    private FanotifyDetector(Fanotify group, RateLimit limit, Duration enrichmentBudget) {
         this.group = group;
+        this.enricher = new Enricher("fanotify", enrichmentBudget, Enricher.MAX_READS);
         this.limiter = new RateLimiter(limit);
         this.tokenLimiter = new RateLimiter(limit.perToken());
         // answering must never wait for start(): an unanswered open blocks its process
@@ -92,7 +94,12 @@ public final class FanotifyDetector implements Detector {
 
     /** Creates the fanotify group; fails with the errno when the kernel or the capabilities do not allow it. */
     public static FanotifyDetector open(RateLimit limit) throws IOException {
-        return new FanotifyDetector(Fanotify.open(), limit);
+        return open(limit, Enricher.BUDGET);
+    }
+
+    /** As {@link #open(RateLimit)}, with another deadline for reading an opener from /proc (tests). */
+    static FanotifyDetector open(RateLimit limit, Duration enrichmentBudget) throws IOException {
+        return new FanotifyDetector(Fanotify.open(), limit, enrichmentBudget);
     }
 
     @Override
@@ -309,7 +316,8 @@ public final class FanotifyDetector implements Detector {
                 }
                 // the opener waits for the answer, so /proc still shows it; the enricher answers once /proc told
                 // who it is or the deadline passed, while this thread goes on reading
-                enricher.submit(armed.id(), new Enrichment(eventFd, allow, armed, tid, count));
+                // status never touches the opener's memory, so it is read here: comm, tgid and uids are always known
+                enricher.submit(armed.id(), new Enrichment(eventFd, allow, armed, tid, count, ProcStatus.of(tid)));
                 handedOver = true;
             }
         } catch (IOException | RuntimeException e) {
@@ -330,22 +338,21 @@ public final class FanotifyDetector implements Detector {
         private final Armed armed;
         private final int tid;
         private final long count;
-        private volatile ProcStatus status = ProcStatus.GONE;
+        private final ProcStatus status;
         private volatile String exe = "";
         private volatile String cmdline = "";
 
-        Enrichment(int eventFd, boolean allow, Armed armed, int tid, long count) {
+        Enrichment(int eventFd, boolean allow, Armed armed, int tid, long count, ProcStatus status) {
             this.eventFd = eventFd;
             this.allow = allow;
             this.armed = armed;
             this.tid = tid;
             this.count = count;
+            this.status = status;
         }
 
         @Override
         public void read() {
-            // status first: it never touches the opener's memory, so it is there even when cmdline hangs
-            status = ProcStatus.of(tid);
             int pid = status.tgid() > 0 ? status.tgid() : tid;
             exe = ProcCommand.readExe(pid);
             cmdline = ProcCommand.readCmdline(pid);
@@ -353,12 +360,11 @@ public final class FanotifyDetector implements Detector {
 
         @Override
         public void finish(boolean complete) {
-            ProcStatus known = status;
             answer(eventFd, allow);
             deliverOrKeep(new AccessEvent(
                     armed.id(),
                     Instant.now(),
-                    new Opener(tid, known.tgid(), known.uid(), known.gid(), known.comm(), exe, cmdline),
+                    new Opener(tid, status.tgid(), status.uid(), status.gid(), status.comm(), exe, cmdline),
                     Tier.FANOTIFY,
                     !allow,
                     count));
