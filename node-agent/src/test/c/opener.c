@@ -196,7 +196,7 @@ static int flood(const char *path, int seconds, int count, const char *other)
 			return fail("fork");
 		if (child == 0) {
 			/* below this process and the agent, so on one slow CPU it still opens OTHER mid-flood */
-			if (nice(10) < 0)
+			if (nice(19) < 0)
 				_exit(fail("nice"));
 			close(gate[1]);
 			char c;

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Reads what /proc tells about an opener off the detector's reader thread, within a deadline per event. Reading
  * {@code /proc/<pid>/cmdline} takes the opener's mmap_lock and faults in its argv pages: an opener touching a stalled
  * FUSE or NFS mount makes that read wait for as long as the mount does. So the reader only hands events over here and
- * goes on draining the kernel; each event is finished on one finisher thread as soon as its read is done or its
+ * goes on draining the kernel; /proc is read on a small pool of threads, and each event is finished on one finisher thread as soon as its read is done or its
  * deadline passed, whichever comes first, with whatever the read got by then. Events of one token are finished in the
  * order they arrived; a hung read delays the later events of its own token by at most the deadline, never those of
  * another token.
@@ -26,7 +26,7 @@ final class Enricher implements AutoCloseable {
     /** Normally /proc answers in microseconds; this bounds an opener whose memory hangs (a permission event's
      * opener waits this long at most for its answer). */
     static final Duration BUDGET = Duration.ofMillis(500);
-    /** Reads under way at once: each one that hangs holds a (virtual) thread until its mount answers. */
+    /** Reads under way at once: each one that hangs holds a thread until its mount answers. */
     static final int MAX_READS = 16;
 
     private static final long LATE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -48,8 +48,13 @@ final class Enricher implements AutoCloseable {
     private final String name;
     private final long budgetNanos;
     private final Semaphore reads;
-    private final ExecutorService readers = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("beesting-proc-", 0).factory());
+    /**
+     * Platform threads, not virtual ones: a read hung in the kernel pins its carrier, and the JDK does not compensate
+     * for a /proc read, so on a 1-CPU node one hung read stopped every other (seen in a 1-vCPU qemu guest). The
+     * semaphore bounds how many run at once; idle threads end after 30 s.
+     */
+    private final ExecutorService readers;
+
     private final ExecutorService finisher;
     private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final AtomicLong late = new AtomicLong();
@@ -66,6 +71,10 @@ final class Enricher implements AutoCloseable {
         this.name = name;
         this.budgetNanos = budget.toNanos();
         this.reads = new Semaphore(maxReads);
+        this.readers = Executors.newCachedThreadPool(Thread.ofPlatform()
+                .daemon()
+                .name("beesting-proc-" + name + "-", 0)
+                .factory());
         this.finisher = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().daemon().name("beesting-finish-" + name).factory());
     }

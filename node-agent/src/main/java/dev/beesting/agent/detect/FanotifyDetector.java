@@ -78,8 +78,10 @@ public final class FanotifyDetector implements Detector {
     private volatile long heartbeat = System.nanoTime();
     // reader thread only: reads since the last failure, so failures are counted in a row
     private int readsSinceFailure;
-    /** A test's way to make the reader fail as a real fault would; null in production. */
+    /** A test's way to make the reader, or its handling of one event, fail as a real fault would; null in production. */
     private volatile Runnable readerFault;
+
+    private volatile Runnable eventFault;
 
     private final Thread reader;
 
@@ -238,11 +240,28 @@ public final class FanotifyDetector implements Detector {
                 }
                 int length = group.read(buffer);
                 readsSinceFailure++;
+                // every event read must be answered, also after one of them failed: an open never answered waits
+                // until the group closes, a restart does not reach it
+                Throwable failure = null;
                 int offset = 0;
                 while (offset + Fanotify.METADATA_SIZE <= length) {
                     int eventLength = buffer.get(ValueLayout.JAVA_INT, offset + Fanotify.METADATA_EVENT_LEN);
-                    handle(buffer.asSlice(offset, Fanotify.METADATA_SIZE));
+                    try {
+                        handle(buffer.asSlice(offset, Fanotify.METADATA_SIZE));
+                    } catch (Throwable t) {
+                        if (failure == null) {
+                            failure = t;
+                        } else {
+                            failure.addSuppressed(t);
+                        }
+                    }
                     offset += Math.max(eventLength, Fanotify.METADATA_SIZE);
+                }
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                if (failure != null) {
+                    throw new IllegalStateException("handling a fanotify event failed", failure);
                 }
             }
         }
@@ -251,6 +270,11 @@ public final class FanotifyDetector implements Detector {
     /** Lets a test fail the reader at the top of its loop, the way a real fault would. */
     void injectReaderFault(Runnable fault) {
         readerFault = fault;
+    }
+
+    /** Lets a test fail the handling of events, the way a real fault (an Error) would. */
+    void injectEventFault(Runnable fault) {
+        eventFault = fault;
     }
 
     /** Times the reader failed and started again. */
@@ -300,6 +324,10 @@ public final class FanotifyDetector implements Detector {
         boolean hold = false;
         boolean handedOver = false;
         try {
+            Runnable fault = eventFault;
+            if (fault != null) {
+                fault.run();
+            }
             Armed armed = isOwnThread(tid) ? null : byKey.get(keyOf(eventFd));
             if (armed != null) {
                 long count = armed.count().incrementAndGet();

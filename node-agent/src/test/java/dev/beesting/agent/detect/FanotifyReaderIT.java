@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,35 @@ class FanotifyReaderIT {
                     .isTrue();
             assertThat(opener.exitValue()).isZero();
             kernel.awaitEvent(e -> e.tokenId() == id && e.opener().tgid() == opener.pid());
+            assertThat(detector.alive()).isTrue();
+        }
+    }
+
+    @Test
+    void anErrorWhileHandlingOneEventStillAnswersEveryOtherOpenReadWithIt() throws Exception {
+        try (RealKernel kernel = RealKernel.open(Tier.FANOTIFY, RateLimit.DEFAULT)) {
+            FanotifyDetector detector = (FanotifyDetector) kernel.detector;
+            Path token = kernel.plant("token", "bait");
+            long id = detector.arm(token, AccessAction.ALERT);
+            AtomicBoolean failOnce = new AtomicBoolean(true);
+            detector.injectEventFault(() -> {
+                if (failOnce.getAndSet(false)) {
+                    throw new OutOfMemoryError("injected by the test");
+                }
+            });
+            // several opens at once, so some are read in the same batch as the one that fails
+            List<Process> openers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                openers.add(startOpener(token));
+            }
+            for (Process opener : openers) {
+                assertThat(opener.waitFor(5, TimeUnit.SECONDS))
+                        .as("every open is answered")
+                        .isTrue();
+            }
+            assertThat(failOnce).isFalse();
+            // the failed event was answered but, failing before its count, not counted
+            assertThat(detector.count(id)).isBetween(7L, 8L);
             assertThat(detector.alive()).isTrue();
         }
     }

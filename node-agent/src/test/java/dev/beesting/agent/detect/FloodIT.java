@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,13 @@ class FloodIT {
             BufferedReader out =
                     new BufferedReader(new InputStreamReader(flood.getInputStream(), StandardCharsets.UTF_8));
             try {
-                assertThat(out.readLine()).isEqualTo("other");
+                // on a slow machine (one emulated CPU) some loopers may end before the helper gets to open
+                List<Long> perProcess = new ArrayList<>();
+                for (String line = out.readLine(); !"other".equals(line); line = out.readLine()) {
+                    assertThat(line).as("the helper opened the quiet token").isNotNull();
+                    perProcess.add(Long.parseLong(line));
+                }
+                int endedBeforeQuiet = perProcess.size();
                 long openedAt = System.nanoTime();
                 long floodedBefore = kernel.detector.count(flooded);
                 AccessEvent quietEvent = await().atMost(Duration.ofSeconds(10))
@@ -70,7 +77,7 @@ class FloodIT {
                         .as("every flooding process opened and exited cleanly")
                         .isZero();
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
-                List<Long> perProcess = out.lines().map(Long::parseLong).toList();
+                out.lines().map(Long::parseLong).forEach(perProcess::add);
                 long running = perProcess.size();
                 long opens = perProcess.stream().mapToLong(Long::longValue).sum();
                 long floodedEvents = kernel.events.stream()
@@ -92,6 +99,7 @@ class FloodIT {
                 assertThat(floodedBefore)
                         .as("the quiet token was opened during the flood")
                         .isGreaterThan(PROCESSES);
+                assertThat(endedBeforeQuiet).as("loopers that had ended").isLessThan(PROCESSES);
                 assertThat(quietEvent.count()).isEqualTo(1);
                 assertThat(kernel.detector.count(quiet)).isEqualTo(1);
                 assertThat(kernel.detector.count(flooded))
