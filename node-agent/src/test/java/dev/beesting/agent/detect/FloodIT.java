@@ -61,7 +61,8 @@ class FloodIT {
                 int endedBeforeQuiet = perProcess.size();
                 long openedAt = System.nanoTime();
                 long floodedBefore = kernel.detector.count(flooded);
-                AccessEvent quietEvent = await().atMost(Duration.ofSeconds(10))
+                // reported at all is the point; how soon is printed (a 1-vCPU emulated guest took up to 12 s)
+                AccessEvent quietEvent = await().atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(10))
                         .until(
                                 () -> kernel.events.stream()
