@@ -2,7 +2,8 @@
 /*
  * Beesting's kernel side: every entry point turns "a file was opened" into one lookup of the file's
  * (device, inode) in the armed-token map. A hit bumps the token's counter atomically (exact under any flood),
- * passes a per-(token, process) rate limit and, if allowed, writes one event to the ring buffer.
+ * passes a per-(token, process) rate limit and the token's own budget and, if allowed, writes one event to the
+ * ring buffer.
  * The agent loads only the programs of one tier per object (bpf_program__set_autoload).
  */
 #include "vmlinux_min.h"
@@ -14,6 +15,10 @@
 #define EPERM 1
 
 #define FMODE_PATH 0x4000
+
+/* bpf_ringbuf_query flag (enum in uapi linux/bpf.h, not in the trimmed header) */
+#define RB_AVAIL_DATA 0
+#define RING_SIZE (4 << 20)
 
 /* x86_64 syscall numbers of the open family (the syscall tier's filter). */
 #define NR_OPEN 2
@@ -33,7 +38,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20); /* ~6000 events of 656 bytes */
+	__uint(max_entries, RING_SIZE); /* ~6000 events of 656 bytes */
 } events SEC(".maps");
 
 /* LRU: windows of processes long gone age out without the agent cleaning up. */
@@ -116,6 +121,31 @@ static __always_inline bool rate_allows(const struct beesting_settings *s, __u64
 }
 
 /*
+ * The token's own budget, whatever the number of processes opening it: 500 processes each within their own limit
+ * would otherwise fill the ring buffer every token shares and push out the one open of another token in another
+ * container. While the ring buffer is more than half full, a token gets one event per window, so what is left is
+ * shared by tokens, not by processes. Racy like rate_allows: the budget is approximate, the counter exact.
+ */
+static __always_inline bool token_allows(const struct beesting_settings *s, struct beesting_token *token, __u64 now)
+{
+	if (!s || s->token_burst == 0)
+		return true;
+	if (now - token->window_start_ns >= s->window_ns) {
+		token->window_start_ns = now;
+		token->emitted = 0;
+	}
+	__u64 budget = s->token_burst;
+	if (bpf_ringbuf_query(&events, RB_AVAIL_DATA) > RING_SIZE / 2)
+		budget = 1;
+	if (__sync_fetch_and_add(&token->emitted, 1) >= budget) {
+		__sync_fetch_and_add(&token->suppressed, 1);
+		stat_add(BEESTING_STAT_RATE_LIMITED, 1);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Records who the opener is while it is still running: the executable's path as dentry names up to its
  * filesystem's root (leaf first, so no right-to-left copy is needed), and the head of its argv block.
  */
@@ -180,7 +210,7 @@ static __always_inline int on_open(struct file *file, __u32 tier, bool can_block
 	__u32 tgid = pid_tgid >> 32;
 	__u64 now = bpf_ktime_get_ns();
 	__u64 suppressed;
-	if (!rate_allows(s, token->id, tgid, now, &suppressed))
+	if (!rate_allows(s, token->id, tgid, now, &suppressed) || !token_allows(s, token, now))
 		return verdict;
 
 	struct beesting_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -34,12 +34,18 @@ struct beesting_key {
 	__u64 ino;
 };
 
-/* What an armed file maps to. count is bumped atomically on every open, so it stays exact under floods. */
+/*
+ * What an armed file maps to. count is bumped atomically on every open, so it stays exact under floods. The
+ * window fields are the token's own rate limit, over all processes (the agent writes them as zero).
+ */
 struct beesting_token {
 	__u64 id;
 	__u32 action;
 	__u32 pad;
 	__u64 count;
+	__u64 window_start_ns;
+	__u64 emitted;    /* events of this token in the current window */
+	__u64 suppressed; /* opens of this token whose event its own budget dropped, since it was armed */
 };
 
 /* One open of an armed file, sent through the ring buffer. */
@@ -80,6 +86,7 @@ struct beesting_settings {
 	__u64 window_ns;
 	__u64 burst;    /* events per (token, tgid) per window; 0 disables the limit */
 	__u64 learning; /* non-zero while the agent learns a key: only then do hooks consult the learn map */
+	__u64 token_burst; /* events per token per window, over all processes; 0 disables it */
 };
 
 /* Learn mode: the agent registers a thread id, opens the token once, and reads back what the hook saw. */

@@ -10,9 +10,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,6 +34,9 @@ public final class BpfDetector implements Detector {
             Tier.KPROBE, "beesting_kprobe",
             Tier.SYSCALL, "beesting_syscall"));
     private static final int POLL_MILLIS = 100;
+    /** A poll returns at least every POLL_MILLIS; a reader silent for this long is stuck. */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private static final MethodHandle ON_SAMPLE;
 
     static {
@@ -55,14 +61,17 @@ public final class BpfDetector implements Detector {
     private HookKeys keys;
     private MemorySegment stats;
     private volatile Consumer<AccessEvent> sink;
+    private final Enricher enricher;
     private volatile boolean running;
-    private Thread poller;
+    private volatile long heartbeat;
+    private volatile Thread poller;
     private long reportedDrops;
 
-    private BpfDetector(Tier tier, RateLimit rateLimit, BeestingSkeleton skeleton) {
+    private BpfDetector(Tier tier, RateLimit rateLimit, BeestingSkeleton skeleton, Duration enrichmentBudget) {
         this.tier = tier;
         this.rateLimit = rateLimit;
         this.skeleton = skeleton;
+        this.enricher = new Enricher(tier.id(), enrichmentBudget, Enricher.MAX_READS);
     }
 
     /**
@@ -71,6 +80,11 @@ public final class BpfDetector implements Detector {
      * @throws BpfException with the kernel's errno when the tier cannot run here
      */
     public static BpfDetector load(Tier tier, RateLimit rateLimit) throws IOException {
+        return load(tier, rateLimit, Enricher.BUDGET);
+    }
+
+    /** As {@link #load(Tier, RateLimit)}, with another deadline for reading an opener from /proc (tests). */
+    static BpfDetector load(Tier tier, RateLimit rateLimit, Duration enrichmentBudget) throws IOException {
         if (!PROGRAMS.containsKey(tier)) {
             throw new IllegalArgumentException(tier.id() + " is not a BPF tier");
         }
@@ -80,7 +94,7 @@ public final class BpfDetector implements Detector {
             skeleton.autoloadOnly(program, PROGRAMS.values());
             skeleton.load();
             skeleton.attach(program);
-            BpfDetector detector = new BpfDetector(tier, rateLimit, skeleton);
+            BpfDetector detector = new BpfDetector(tier, rateLimit, skeleton, enrichmentBudget);
             detector.connect();
             log.info("bpf detector attached tier={} program={}", tier.id(), program);
             return detector;
@@ -187,6 +201,7 @@ public final class BpfDetector implements Detector {
         }
         this.sink = sink;
         running = true;
+        heartbeat = System.nanoTime();
         // a platform thread: libbpf runs the upcall on the thread that polls, inside a native frame
         poller = Thread.ofPlatform().daemon().name("beesting-bpf-" + tier.id()).start(this::pollLoop);
     }
@@ -194,16 +209,34 @@ public final class BpfDetector implements Detector {
     private void pollLoop() {
         long lastStatsCheck = System.nanoTime();
         while (running) {
+            heartbeat = System.nanoTime();
             int rc = Libbpf.poll(ringBuffer, POLL_MILLIS);
             if (rc < 0 && rc != -4) {
-                log.error("ring buffer poll failed tier={} error={}", tier.id(), Errno.name(rc));
+                // the ring buffer's epoll set is broken for good: end, and let alive() tell the liveness probe
+                log.error(
+                        "ring buffer poll failed, detector reader stopped tier={} error={}", tier.id(), Errno.name(rc));
                 return;
             }
             if (System.nanoTime() - lastStatsCheck > 1_000_000_000L) {
                 lastStatsCheck = System.nanoTime();
-                reportDrops();
+                try {
+                    reportDrops();
+                } catch (RuntimeException e) {
+                    log.warn("reading the drop counter failed tier={}", tier.id(), e);
+                }
             }
         }
+    }
+
+    /** Started, and the ring buffer reader runs and polls (it returns from a poll at least every 100 ms). */
+    @Override
+    public boolean alive() {
+        Thread reader = poller;
+        return running
+                && reader != null
+                && reader.isAlive()
+                && System.nanoTime() - heartbeat < STUCK_NANOS
+                && enricher.alive();
     }
 
     private void reportDrops() {
@@ -227,12 +260,41 @@ public final class BpfDetector implements Detector {
                 log.error("short ring buffer record size={} expected={}", size, BpfLayouts.EVENT.byteSize());
                 return 0;
             }
-            AccessEvent event = BpfEvents.decode(record);
-            sink.accept(event);
+            // only copy the record here: reading /proc can block for as long as the opener's memory does
+            BpfEvents.Kernel kernel = BpfEvents.decode(record);
+            enricher.submit(kernel.tokenId(), new Enrichment(kernel));
         } catch (Throwable t) {
             log.error("dropping ring buffer record tier={}", tier.id(), t);
         }
         return 0;
+    }
+
+    /** One event on its way to the sink: the kernel's record, completed from /proc if /proc answers in time. */
+    private final class Enrichment implements Enricher.Task {
+        private final BpfEvents.Kernel kernel;
+        private volatile String exe = "";
+        private volatile String cmdline = "";
+        private volatile Instant exeChangedAt;
+
+        Enrichment(BpfEvents.Kernel kernel) {
+            this.kernel = kernel;
+        }
+
+        @Override
+        public void read() {
+            exe = ProcCommand.readExe(kernel.tgid());
+            exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(kernel.tgid());
+            cmdline = ProcCommand.readCmdline(kernel.tgid());
+        }
+
+        @Override
+        public void finish(boolean complete) {
+            try {
+                sink.accept(BpfEvents.event(kernel, exe, exeChangedAt, cmdline));
+            } catch (RuntimeException e) {
+                log.error("event sink failed tier={}", tier.id(), e);
+            }
+        }
     }
 
     @Override
@@ -246,6 +308,7 @@ public final class BpfDetector implements Detector {
             }
             poller = null;
         }
+        enricher.close();
         boolean attached = skeleton.attached();
         skeleton.close();
         ringBuffer = MemorySegment.NULL;

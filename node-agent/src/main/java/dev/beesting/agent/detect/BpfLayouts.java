@@ -23,7 +23,10 @@ final class BpfLayouts {
                     JAVA_LONG.withName("id"),
                     JAVA_INT.withName("action"),
                     JAVA_INT.withName("pad"),
-                    JAVA_LONG.withName("count"))
+                    JAVA_LONG.withName("count"),
+                    JAVA_LONG.withName("window_start_ns"),
+                    JAVA_LONG.withName("emitted"),
+                    JAVA_LONG.withName("suppressed"))
             .withName("beesting_token");
 
     static final StructLayout EVENT = structLayout(
@@ -45,7 +48,10 @@ final class BpfLayouts {
             .withName("beesting_event");
 
     static final StructLayout SETTINGS = structLayout(
-                    JAVA_LONG.withName("window_ns"), JAVA_LONG.withName("burst"), JAVA_LONG.withName("learning"))
+                    JAVA_LONG.withName("window_ns"),
+                    JAVA_LONG.withName("burst"),
+                    JAVA_LONG.withName("learning"),
+                    JAVA_LONG.withName("token_burst"))
             .withName("beesting_settings");
 
     static final StructLayout LEARNED = structLayout(
@@ -80,6 +86,7 @@ final class BpfLayouts {
     static final VarHandle SETTINGS_WINDOW = field(SETTINGS, "window_ns");
     static final VarHandle SETTINGS_BURST = field(SETTINGS, "burst");
     static final VarHandle SETTINGS_LEARNING = field(SETTINGS, "learning");
+    static final VarHandle SETTINGS_TOKEN_BURST = field(SETTINGS, "token_burst");
     static final VarHandle LEARNED_DEV = field(LEARNED, "dev");
     static final VarHandle LEARNED_HITS = field(LEARNED, "hits");
     static final VarHandle LEARNED_INO = field(LEARNED, "ino");

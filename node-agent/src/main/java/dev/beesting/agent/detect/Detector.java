@@ -39,6 +39,13 @@ public interface Detector extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not count opens");
     }
 
+    /**
+     * Whether events still flow: the tier's reader thread runs and is making progress or waiting for the kernel.
+     * False when it ended for good (a failed poll or read it could not recover from) or is stuck, so a liveness probe
+     * restarts the agent instead of leaving the node blind.
+     */
+    boolean alive();
+
     /** Counters since start, including events lost or held back by the rate limit. */
     default DetectorStats stats() {
         return new DetectorStats(0, 0, 0, 0);

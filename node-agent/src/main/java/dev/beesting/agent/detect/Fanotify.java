@@ -57,6 +57,8 @@ final class Fanotify implements AutoCloseable {
             NativeCalls.functionWithErrno(LIBC, "poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private final int fd;
+    // a closed descriptor's number is soon reused: nothing may be written to it after close
+    private boolean closed;
 
     private Fanotify(int fd) {
         this.fd = fd;
@@ -90,7 +92,10 @@ final class Fanotify implements AutoCloseable {
         mark(FAN_MARK_REMOVE, fileFd);
     }
 
-    private void mark(int flags, int fileFd) throws IOException {
+    private synchronized void mark(int flags, int fileFd) throws IOException {
+        if (closed) {
+            throw new IOException("fanotify group closed");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = NativeCalls.allocateCapture(arena);
             // NULL path: the mark goes on the object behind fileFd itself
@@ -149,7 +154,10 @@ final class Fanotify implements AutoCloseable {
     }
 
     /** Answers a permission event; the opener stays blocked until this is written. */
-    void respond(int eventFd, boolean allow) throws IOException {
+    synchronized void respond(int eventFd, boolean allow) throws IOException {
+        if (closed) {
+            throw new IOException("fanotify group closed, the kernel allowed the open");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = NativeCalls.allocateCapture(arena);
             MemorySegment response = arena.allocate(8, 4);
@@ -167,7 +175,11 @@ final class Fanotify implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         Libc.close(fd);
     }
 }

@@ -73,6 +73,8 @@ final class HookKeys {
             BpfLayouts.SETTINGS_WINDOW.set(value, rateLimit.window().toNanos());
             BpfLayouts.SETTINGS_BURST.set(value, (long) rateLimit.burst());
             BpfLayouts.SETTINGS_LEARNING.set(value, learning ? 1L : 0L);
+            BpfLayouts.SETTINGS_TOKEN_BURST.set(
+                    value, (long) rateLimit.perToken().burst());
             Libbpf.update(settings, zero, value, Libbpf.BPF_ANY);
         }
     }

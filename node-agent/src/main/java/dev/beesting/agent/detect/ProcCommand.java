@@ -13,35 +13,51 @@ import java.time.Instant;
  * The executable and command line of a process, read from {@code /proc/<pid>}: part of the {@code Opener}. Empty strings when the process
  * is gone or hides them (another user's {@code exe} needs CAP_SYS_PTRACE).
  */
-record ProcCommand(String exe, String cmdline, Instant exeChangedAt) {
+record ProcCommand(String exe, String cmdline) {
     static final ProcCommand UNKNOWN = new ProcCommand("", "");
-
-    /** Without the executable's change time (unknown). */
-    ProcCommand(String exe, String cmdline) {
-        this(exe, cmdline, null);
-    }
 
     /** Reads {@code /proc/<pid>/exe} and {@code cmdline} (arguments joined by spaces); never throws. */
     static ProcCommand of(int pid) {
-        Path proc = Path.of("/proc", Integer.toString(pid));
-        String exe = "";
-        String cmdline = "";
-        Instant exeChangedAt = null;
+        return new ProcCommand(readExe(pid), readCmdline(pid));
+    }
+
+    /** Reads {@code /proc/<pid>/exe}, bounded; empty when gone or not permitted. Never throws. */
+    static String readExe(int pid) {
         try {
-            exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
-            // read with the path, while the opener still runs that file: what ignoreProcesses may trust
-            exeChangedAt = ((FileTime) Files.getAttribute(proc.resolve("exe"), "unix:ctime")).toInstant();
-        } catch (IOException | UnsupportedOperationException | SecurityException | ClassCastException e) {
-            // gone or not permitted: keep what we have
+            return Opener.bound(
+                    Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "exe"))
+                            .toString(),
+                    Opener.MAX_EXE);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
         }
-        try (InputStream in = Files.newInputStream(proc.resolve("cmdline"))) {
+    }
+
+    /**
+     * When the file the process runs last changed (its ctime), read right after its path so that both describe the
+     * same file; null when gone or not permitted. What {@code ignoreProcesses} may trust. Never throws.
+     */
+    static Instant readExeChangedAt(int pid) {
+        try {
+            return ((FileTime) Files.getAttribute(Path.of("/proc", Integer.toString(pid), "exe"), "unix:ctime"))
+                    .toInstant();
+        } catch (IOException | UnsupportedOperationException | SecurityException | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads {@code /proc/<pid>/cmdline}, bounded; empty when gone. Never throws, but may block as long as the
+     * opener's memory does (its argv pages on a stalled mount): call it off the thread that drains the kernel.
+     */
+    static String readCmdline(int pid) {
+        try (InputStream in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), "cmdline"))) {
             // the opener chooses its argv (up to MAX_ARG_STRLEN per argument, about 2 MB in all): read only what is
             // kept, plus one byte to know whether there was more
-            cmdline = cmdline(in.readNBytes(Opener.MAX_CMDLINE + 1));
+            return cmdline(in.readNBytes(Opener.MAX_CMDLINE + 1));
         } catch (IOException | SecurityException e) {
-            // gone: keep what we have
+            return "";
         }
-        return new ProcCommand(Opener.bound(exe, Opener.MAX_EXE), cmdline, exe.isEmpty() ? null : exeChangedAt);
     }
 
     /** The arguments (NUL-separated, at most {@link Opener#MAX_CMDLINE} + 1 bytes read) joined by spaces. */

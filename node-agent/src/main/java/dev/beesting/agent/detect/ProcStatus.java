@@ -8,7 +8,10 @@ import java.nio.file.Path;
 record ProcStatus(String comm, int tgid, int uid, int gid) {
     static final ProcStatus GONE = new ProcStatus("", -1, -1, -1);
 
-    /** Reads the status of a thread (thread ids resolve in /proc even though they are not listed). */
+    /**
+     * Reads the status of a thread (thread ids resolve in /proc even though they are not listed). Unlike cmdline it
+     * never touches the thread's memory, so it does not wait on it: the fanotify reader reads it itself.
+     */
     static ProcStatus of(int tid) {
         try {
             return parse(Files.readString(Path.of("/proc", Integer.toString(tid), "status")));

@@ -3,12 +3,15 @@ package dev.beesting.agent.detect;
 import java.time.Duration;
 
 /**
- * At most {@code burst} events per (token, process) per {@code window}; further opens only bump the token's
- * counter. A burst of 0 turns the limit off.
+ * At most {@code burst} events per (token, process) per {@code window}, and at most {@link #perToken()} per token;
+ * further opens only bump the token's counter. A burst of 0 turns the limit off.
  */
 public record RateLimit(int burst, Duration window) {
     public static final RateLimit DEFAULT = new RateLimit(16, Duration.ofSeconds(1));
     public static final RateLimit OFF = new RateLimit(0, Duration.ofSeconds(1));
+
+    /** How many processes' bursts one token may emit per window before its budget is spent. */
+    static final int PROCESSES_PER_TOKEN = 4;
 
     public RateLimit {
         if (burst < 0) {
@@ -17,5 +20,13 @@ public record RateLimit(int burst, Duration window) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("window must be positive: " + window);
         }
+    }
+
+    /**
+     * The budget of one token, whatever number of processes open it: without it, a flood from many processes on one
+     * token fills the shared queue to the agent and pushes out the one open of another token in another container.
+     */
+    public RateLimit perToken() {
+        return burst == 0 ? this : new RateLimit(burst * PROCESSES_PER_TOKEN, window);
     }
 }

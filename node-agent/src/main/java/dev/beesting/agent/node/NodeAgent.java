@@ -143,6 +143,11 @@ public final class NodeAgent implements AutoCloseable {
         return detector.tier();
     }
 
+    /** Whether the detector still delivers events (its reader runs and makes progress); see Detector#alive. */
+    public boolean detectorAlive() {
+        return detector.alive();
+    }
+
     public boolean nriConnected() {
         return plugin.isConnected();
     }

@@ -12,7 +12,6 @@ import dev.beesting.agent.kube.Cluster;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeStatusWriter;
 import dev.beesting.agent.metrics.AgentMetrics;
-import dev.beesting.agent.metrics.DetectorThread;
 import dev.beesting.agent.metrics.Probes;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
@@ -211,14 +210,12 @@ public final class NodeCommand implements Callable<Integer> {
      * run. NRI reconnects by itself, so a lost connection makes the agent unready, never restarts it.
      */
     private static Probes probes(NodeAgent agent, AlertWriter alertWriter) {
-        DetectorThread detector = DetectorThread.find();
-        List<Probes.Check> liveness = new ArrayList<>(List.of(new Probes.Check("detector", detector)));
+        Probes.Check detector = new Probes.Check("detector", agent::detectorAlive);
+        List<Probes.Check> liveness = new ArrayList<>(List.of(detector));
         if (alertWriter != null) {
             liveness.add(new Probes.Check("alert-writer", alertWriter::alive));
         }
-        return new Probes(
-                List.of(new Probes.Check("nri", agent::nriConnected), new Probes.Check("detector", detector)),
-                liveness);
+        return new Probes(List.of(new Probes.Check("nri", agent::nriConnected), detector), liveness);
     }
 
     private static void closeAll(Deque<AutoCloseable> opened) {

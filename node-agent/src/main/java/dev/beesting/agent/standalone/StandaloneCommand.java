@@ -8,7 +8,6 @@ import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.RateLimit;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.metrics.AgentMetrics;
-import dev.beesting.agent.metrics.DetectorThread;
 import dev.beesting.agent.metrics.Probes;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -118,7 +117,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         if (metricsPort > 0) {
             try {
                 // no NRI here: ready once the detector is armed, alive while its reader runs
-                List<Probes.Check> checks = List.of(new Probes.Check("detector", DetectorThread.find()));
+                List<Probes.Check> checks = List.of(new Probes.Check("detector", detector::alive));
                 metrics.serve(InetAddress.getByName("0.0.0.0"), metricsPort, new Probes(checks, checks));
             } catch (IOException | RuntimeException e) {
                 agent.close();

@@ -2,6 +2,7 @@ package dev.beesting.agent.detect;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.beesting.agent.sys.NativeCalls;
 import dev.beesting.agent.testing.RealParts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,18 @@ final class RealKernel implements AutoCloseable {
 
     /** Opens {@code tier} for real; skips (laptop) or fails (CI) when root or the tier is missing. */
     static RealKernel open(Tier tier, RateLimit limit) throws IOException {
+        return open(tier, limit, Enricher.BUDGET);
+    }
+
+    /** As {@link #open(Tier, RateLimit)}, with another deadline for reading an opener from /proc. */
+    static RealKernel open(Tier tier, RateLimit limit, Duration enrichmentBudget) throws IOException {
         RealParts.requireRoot();
         Detector detector;
         try {
-            detector = Detectors.open(tier, limit);
+            NativeCalls.requireNativeAccess();
+            detector = tier == Tier.FANOTIFY
+                    ? FanotifyDetector.open(limit, enrichmentBudget)
+                    : BpfDetector.load(tier, limit, enrichmentBudget);
         } catch (IOException e) {
             RealParts.require(false, "tier " + tier.id() + " does not load on this kernel: " + e.getMessage());
             throw e;

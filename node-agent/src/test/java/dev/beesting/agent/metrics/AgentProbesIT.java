@@ -8,8 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -65,25 +63,5 @@ class AgentProbesIT {
             assertThat(get(port, "/healthz").statusCode()).isEqualTo(503);
             assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
         }
-    }
-
-    @Test
-    void detectorThreadIsAliveWhileTheReaderRunsAndUnknownWhenThereIsNone() throws Exception {
-        assertThat(new DetectorThread(Optional.empty()).getAsBoolean())
-                .as("no reader found: cannot tell, so no restart")
-                .isTrue();
-        CountDownLatch end = new CountDownLatch(1);
-        Thread reader = Thread.ofPlatform().daemon().name("beesting-fanotify").start(() -> {
-            try {
-                end.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        DetectorThread watch = DetectorThread.find();
-        assertThat(watch.getAsBoolean()).isTrue();
-        end.countDown();
-        reader.join();
-        assertThat(watch.getAsBoolean()).isFalse();
     }
 }

@@ -57,5 +57,10 @@ final class FakeDetector implements Detector {
     public void start(Consumer<AccessEvent> sink) {}
 
     @Override
+    public boolean alive() {
+        return true;
+    }
+
+    @Override
     public void close() {}
 }

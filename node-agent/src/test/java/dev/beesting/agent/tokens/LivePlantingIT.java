@@ -54,6 +54,11 @@ class LivePlantingIT {
         public void start(Consumer<AccessEvent> sink) {}
 
         @Override
+        public boolean alive() {
+            return true;
+        }
+
+        @Override
         public void close() {}
     }
 
