@@ -10,8 +10,12 @@ public record RateLimit(int burst, Duration window) {
     public static final RateLimit DEFAULT = new RateLimit(16, Duration.ofSeconds(1));
     public static final RateLimit OFF = new RateLimit(0, Duration.ofSeconds(1));
 
-    /** How many processes' bursts one token may emit per window before its budget is spent. */
-    static final int PROCESSES_PER_TOKEN = 4;
+    /**
+     * How many processes' bursts one token may emit per window before its budget is spent: 256 events a second
+     * with the default, so a hundred distinct readers at once are each reported, while the ring buffer (about 6000
+     * events, and one event per token per window once it is half full) keeps room for every other token.
+     */
+    static final int PROCESSES_PER_TOKEN = 16;
 
     public RateLimit {
         if (burst < 0) {
