@@ -142,6 +142,7 @@ public final class FleetBench {
                 mib(stats.get("heapUsed")),
                 mib(stats.get("heapPeak")),
                 ((Number) stats.get("cpuNanos")).longValue() / 1e9);
+        ProcessHandle.current().descendants().forEach(FleetBench::printServerProcess);
         print("run", "%.0f s in all", seconds(started));
     }
 
@@ -386,6 +387,32 @@ public final class FleetBench {
         } finally {
             watch.close();
         }
+    }
+
+    /** CPU and peak RSS of the kube-apiserver and etcd that kube-api-test started, for scale. */
+    private static void printServerProcess(ProcessHandle process) {
+        String command = process.info().command().orElse("");
+        String name = Path.of(command).getFileName() == null
+                ? ""
+                : Path.of(command).getFileName().toString();
+        if (!name.equals("kube-apiserver") && !name.equals("etcd")) {
+            return;
+        }
+        String peak = "?";
+        try {
+            peak = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> l.replaceAll("\\s+", " ").substring(7))
+                    .findFirst()
+                    .orElse("?");
+        } catch (java.io.IOException e) {
+            // gone already: no figure
+        }
+        print(
+                name,
+                "CPU %.1f s over the whole run, peak RSS %s",
+                process.info().totalCpuDuration().orElse(Duration.ZERO).toMillis() / 1e3,
+                peak);
     }
 
     private static String errors(Map<String, Long> codes) {
