@@ -90,7 +90,7 @@ public final class FleetBench {
 
         t = System.nanoTime();
         startOperator();
-        await("every policy compiled", this::policiesSettled);
+        awaitApi("every policy compiled", this::policiesSettled);
         long[] bytes = cluster.configBytes();
         print(
                 "node config",
@@ -108,7 +108,7 @@ public final class FleetBench {
         t = System.nanoTime();
         startFleet();
         long generation = cluster.configGeneration();
-        await("every HoneytokenNode at the current generation", () -> nodesAtLeast(generation) == nodes);
+        awaitApi("every HoneytokenNode at the current generation", () -> nodesAtLeast(generation) == nodes);
         print(
                 "fleet up",
                 "%d simulated agents reporting generation %d %.1f s after start",
@@ -426,16 +426,17 @@ public final class FleetBench {
     }
 
     private boolean policiesSettled() {
-        String generation = String.valueOf(cluster.configGeneration());
+        long generation = cluster.configGeneration();
         List<HoneytokenPolicy> items =
                 admin.resources(HoneytokenPolicy.class).list().getItems();
+        // settled: every policy has an Accepted condition for its generation and the config did not move meanwhile
         return items.size() == policies
-                && cluster.configGeneration() > 0
+                && generation > 0
                 && items.stream()
                         .allMatch(p -> p.getStatus() != null
                                 && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration)
                                 && condition(p, "Accepted") != null)
-                && generation.equals(String.valueOf(cluster.configGeneration()));
+                && generation == cluster.configGeneration();
     }
 
     private long acceptedPolicies() {
@@ -462,14 +463,24 @@ public final class FleetBench {
                 .count();
     }
 
+    /** Waits for a condition on local state, looking every 20 ms. */
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, condition, Duration.ofMillis(20));
+    }
+
+    /** Waits for a condition that reads from the API server, once a second so the wait itself costs little. */
+    private void awaitApi(String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, condition, Duration.ofSeconds(1));
+    }
+
+    private void await(String what, BooleanSupplier condition, Duration poll) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
                         "gave up waiting for " + what + " after " + patience.toSeconds() + " s");
             }
-            Thread.sleep(Duration.ofMillis(20));
+            Thread.sleep(poll);
         }
     }
 
