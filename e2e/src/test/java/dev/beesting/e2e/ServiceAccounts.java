@@ -17,9 +17,9 @@ import java.util.Set;
  * On a real API server, the components authenticate as the ServiceAccounts of {@code config/default}, with exactly its
  * RBAC, so the server itself enforces every verb (the mock grants everything).
  */
-final class ServiceAccounts {
-    static final String NAMESPACE = "beesting-system";
-    static final String OPERATOR = "beesting-operator";
+public final class ServiceAccounts {
+    public static final String NAMESPACE = "beesting-system";
+    public static final String OPERATOR = "beesting-operator";
     static final String AGENT = "beesting-agent";
     private static final Set<String> RBAC_KINDS = Set.of(
             "ServiceAccount",
@@ -36,7 +36,7 @@ final class ServiceAccounts {
      * Creates (or updates) the ServiceAccounts, roles, bindings and admission policies that {@code config/default}
      * installs (the admission policies take effect a moment later).
      */
-    static void installRbac(KubernetesClient admin) {
+    public static void installRbac(KubernetesClient admin) {
         List<HasMetadata> deployment;
         try {
             deployment = Kustomize.build("default");
@@ -52,7 +52,7 @@ final class ServiceAccounts {
     }
 
     /** A token of the ServiceAccount, from the TokenRequest API. */
-    static String token(KubernetesClient admin, String name) {
+    public static String token(KubernetesClient admin, String name) {
         TokenRequest request = admin.serviceAccounts()
                 .inNamespace(NAMESPACE)
                 .withName(name)
@@ -68,7 +68,7 @@ final class ServiceAccounts {
      * A token of the agent's ServiceAccount bound to a pod of the DaemonSet on {@code node}, as the kubelet mounts it:
      * the API server then names that node in the request's user info, which the alert admission policy checks.
      */
-    static String nodeBoundToken(KubernetesClient admin, String node) {
+    public static String nodeBoundToken(KubernetesClient admin, String node) {
         Pod pod = admin.resource(new PodBuilder()
                         .withNewMetadata()
                         .withName(AGENT + "-" + node)

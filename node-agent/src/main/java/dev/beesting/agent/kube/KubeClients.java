@@ -13,7 +13,7 @@ public final class KubeClients {
      * fabric8 retries a failed request up to ten times with growing pauses by default; during an API outage that
      * would hold the alert writer on one request for minutes instead of letting it back off and keep counting.
      */
-    static Config agentConfig(Config base) {
+    public static Config agentConfig(Config base) {
         return new ConfigBuilder(base)
                 .withRequestRetryBackoffLimit(1)
                 .withRequestRetryBackoffInterval(200)
