@@ -60,7 +60,9 @@ class OperatorLeaseIT {
         }
 
         api.client().resource(TestPolicies.literal("one")).create();
-        TestPolicies.awaitConfigHolding(api.client(), NS, "one");
+        // two operator JVMs start, elect and sync their caches first: on a loaded CI machine that alone can take
+        // longer than a reconcile's usual patience
+        TestPolicies.awaitConfigHolding(api.client(), NS, "one", java.time.Duration.ofSeconds(120));
         String leader = await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> holder(api), Optional::isPresent)
                 .orElseThrow();

@@ -25,7 +25,13 @@ public final class TestPolicies {
 
     /** Waits until the node config Secret of {@code namespace} carries the policy {@code name}. */
     public static void awaitConfigHolding(KubernetesClient client, String namespace, String name) {
-        await().atMost(OperatorHarness.PATIENCE)
+        awaitConfigHolding(client, namespace, name, OperatorHarness.PATIENCE);
+    }
+
+    /** Like {@link #awaitConfigHolding(KubernetesClient, String, String)}, waiting at most {@code patience}. */
+    public static void awaitConfigHolding(
+            KubernetesClient client, String namespace, String name, java.time.Duration patience) {
+        await().atMost(patience)
                 .until(() -> NodeConfigSecret.read(client.secrets()
                                 .inNamespace(namespace)
                                 .withName(NodeConfig.SECRET_NAME)
