@@ -77,29 +77,6 @@ public final class WebhookSink implements AlertSink {
             }
         }
 
-        /** The JSON line's body, for a node (which names itself in every alert). */
-        public Settings(
-                URI url,
-                Map<String, String> headers,
-                int queueCapacity,
-                int attempts,
-                Duration backoffMin,
-                Duration backoffMax,
-                Duration timeout,
-                boolean allowHttp) {
-            this(
-                    url,
-                    headers,
-                    queueCapacity,
-                    attempts,
-                    backoffMin,
-                    backoffMax,
-                    timeout,
-                    allowHttp,
-                    WebhookFormat.BEESTING,
-                    "");
-        }
-
         public static Settings defaults(URI url, boolean allowHttp) {
             return new Settings(
                     url,

@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -262,38 +261,18 @@ public final class BpfDetector implements Detector {
             }
             // only copy the record here: reading /proc can block for as long as the opener's memory does
             BpfEvents.Kernel kernel = BpfEvents.decode(record);
-            enricher.submit(kernel.tokenId(), new Enrichment(kernel));
+            enricher.submit(kernel.tokenId(), new BpfEnrichment(kernel, this::deliver));
         } catch (Throwable t) {
             log.error("dropping ring buffer record tier={}", tier.id(), t);
         }
         return 0;
     }
 
-    /** One event on its way to the sink: the kernel's record, completed from /proc if /proc answers in time. */
-    private final class Enrichment implements Enricher.Task {
-        private final BpfEvents.Kernel kernel;
-        private volatile String exe = "";
-        private volatile String cmdline = "";
-        private volatile Instant exeChangedAt;
-
-        Enrichment(BpfEvents.Kernel kernel) {
-            this.kernel = kernel;
-        }
-
-        @Override
-        public void read() {
-            exe = ProcCommand.readExe(kernel.tgid());
-            exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(kernel.tgid());
-            cmdline = ProcCommand.readCmdline(kernel.tgid());
-        }
-
-        @Override
-        public void finish(boolean complete) {
-            try {
-                sink.accept(BpfEvents.event(kernel, exe, exeChangedAt, cmdline));
-            } catch (RuntimeException e) {
-                log.error("event sink failed tier={}", tier.id(), e);
-            }
+    private void deliver(AccessEvent event) {
+        try {
+            sink.accept(event);
+        } catch (RuntimeException e) {
+            log.error("event sink failed tier={}", tier.id(), e);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.beesting.agent.detect;
 
-import dev.beesting.agent.model.Opener;
-import dev.beesting.agent.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -9,11 +7,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -37,42 +30,20 @@ public final class FanotifyDetector implements Detector {
     private static final int MAX_FAILURES = 5;
 
     private static final int BUFFER_SIZE = 64 * 1024;
-    /**
-     * How long an open past the rate limit waits for its answer. Each permission event costs the agent a read, a
-     * stat and an answer, and a flooding opener asks again the moment it is answered: answered at once, one process
-     * opening a token in a loop held the agent at 79 % of a core (19,300 opens/s, hack/bench-detect.sh on the 2-core
-     * build VM). Held back 10 ms, the same flood ran at 98 opens/s and cost 7.6 %. The count stays exact because
-     * every open is still an event; only the flooding opener waits.
-     */
-    private static final long TARPIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** Answers held back at most; beyond it (many flooding threads) opens are answered at once again. */
-    private static final int TARPIT_MAX = 256;
-
-    private record Armed(long id, Path path, int fd, AccessAction action, AtomicLong count) {}
-
-    private record FileKey(long dev, long ino) {}
-
-    /** An answer held back until {@code dueNanos}. */
-    private record Held(int eventFd, boolean allow, long dueNanos) {}
 
     private final Fanotify group;
     private final RateLimiter limiter;
     private final RateLimiter tokenLimiter;
     private final Enricher enricher;
-    private final Map<Long, Armed> byId = new ConcurrentHashMap<>();
-    private final Map<FileKey, Armed> byKey = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(1);
+    private final FanotifyMarks marks;
     private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong emitted = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
     private final long ownPid = ProcessHandle.current().pid();
-    // events seen before start(): openers must be answered at once, so they are kept here until a sink exists
-    private final Deque<AccessEvent> early = new ArrayDeque<>();
-    // touched by the reader thread only; due times grow, so the head is always the next one due
-    private final Deque<Held> held = new ArrayDeque<>();
-    private volatile Consumer<AccessEvent> sink;
+    private final FanotifyAnswers answers;
+    // events seen before start(): openers must be answered at once, so they are kept until a sink exists
+    private final EventGate events = new EventGate("fanotify", dropped);
     private volatile boolean running = true;
     private volatile boolean gaveUp;
     private volatile long heartbeat = System.nanoTime();
@@ -87,6 +58,8 @@ public final class FanotifyDetector implements Detector {
 
     private FanotifyDetector(Fanotify group, RateLimit limit, Duration enrichmentBudget) {
         this.group = group;
+        this.answers = new FanotifyAnswers(group);
+        this.marks = new FanotifyMarks(group);
         this.enricher = new Enricher("fanotify", enrichmentBudget, Enricher.MAX_READS);
         this.limiter = new RateLimiter(limit);
         this.tokenLimiter = new RateLimiter(limit.perToken());
@@ -111,77 +84,27 @@ public final class FanotifyDetector implements Detector {
 
     @Override
     public long arm(Path file, AccessAction action) throws IOException {
-        // the held descriptor names the inode for the mark and pins it; opened before the mark, so no event
-        int fd = Libc.open(file.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NONBLOCK);
-        try {
-            FileKey key = keyOf(fd);
-            Armed armed = new Armed(nextId.getAndIncrement(), file, fd, action, new AtomicLong());
-            if (byKey.putIfAbsent(key, armed) != null) {
-                throw new IOException("cannot arm " + file + ": the same inode is already armed");
-            }
-            try {
-                group.markInode(fd);
-            } catch (IOException e) {
-                byKey.remove(key);
-                throw e;
-            }
-            byId.put(armed.id(), armed);
-            log.info("armed token id={} path={} ino={} tier=fanotify", armed.id(), file, key.ino());
-            return armed.id();
-        } catch (IOException | RuntimeException e) {
-            Libc.close(fd);
-            throw e;
-        }
-    }
-
-    private static FileKey keyOf(int fd) throws IOException {
-        // stat through the magic link reaches the open file itself, whatever its path is now
-        Path link = Path.of("/proc/self/fd", Integer.toString(fd));
-        return new FileKey(
-                ((Number) Files.getAttribute(link, "unix:dev")).longValue(),
-                ((Number) Files.getAttribute(link, "unix:ino")).longValue());
+        return marks.arm(file, action);
     }
 
     @Override
     public void disarm(long tokenId) {
-        Armed armed = byId.remove(tokenId);
-        if (armed == null) {
-            return;
-        }
-        byKey.values().remove(armed);
-        try {
-            group.unmarkInode(armed.fd());
-        } catch (IOException e) {
-            log.warn("removing fanotify mark failed id={} path={} error={}", tokenId, armed.path(), e.getMessage());
-        }
-        Libc.close(armed.fd());
-        log.info("disarmed token id={} tier=fanotify", tokenId);
+        marks.disarm(tokenId);
     }
 
     @Override
     public long count(long tokenId) {
-        Armed armed = byId.get(tokenId);
-        if (armed == null) {
-            throw new IllegalArgumentException("token " + tokenId + " is not armed");
-        }
-        return armed.count().get();
+        return marks.count(tokenId);
     }
 
     @Override
     public DetectorStats stats() {
-        return new DetectorStats(hits.get(), emitted.get(), rateLimited.get(), dropped.get());
+        return new DetectorStats(hits.get(), events.emitted(), rateLimited.get(), dropped.get());
     }
 
     @Override
     public void start(Consumer<AccessEvent> sink) {
-        synchronized (early) {
-            if (this.sink != null) {
-                throw new IllegalStateException("already started");
-            }
-            this.sink = sink;
-            early.forEach(event -> deliver(event, sink));
-            early.clear();
-        }
+        events.start(sink);
     }
 
     /**
@@ -196,7 +119,7 @@ public final class FanotifyDetector implements Detector {
             try {
                 readEvents();
             } catch (Throwable t) {
-                answerHeld(true);
+                answers.answerHeld(true);
                 failures = readsSinceFailure > 0 ? 1 : failures + 1;
                 readsSinceFailure = 0;
                 if (!running) {
@@ -221,7 +144,7 @@ public final class FanotifyDetector implements Detector {
                 }
             }
         }
-        answerHeld(true);
+        answers.answerHeld(true);
     }
 
     private void readEvents() throws IOException {
@@ -233,8 +156,8 @@ public final class FanotifyDetector implements Detector {
                 if (fault != null) {
                     fault.run();
                 }
-                boolean ready = group.await(pollMillis());
-                answerHeld(false);
+                boolean ready = group.await(answers.pollMillis(POLL_MILLIS));
+                answers.answerHeld(false);
                 if (!ready) {
                     continue;
                 }
@@ -292,25 +215,6 @@ public final class FanotifyDetector implements Detector {
                 && enricher.alive();
     }
 
-    /** Until the next held answer is due (at least 1 ms: poll's unit), or the usual poll interval. */
-    private int pollMillis() {
-        Held next = held.peekFirst();
-        if (next == null) {
-            return POLL_MILLIS;
-        }
-        long millis = TimeUnit.NANOSECONDS.toMillis(next.dueNanos() - System.nanoTime());
-        return (int) Math.clamp(millis, 1, POLL_MILLIS);
-    }
-
-    /** Answers the held opens that are due, or all of them. */
-    private void answerHeld(boolean all) {
-        long now = System.nanoTime();
-        for (Held next; (next = held.peekFirst()) != null && (all || next.dueNanos() - now <= 0); ) {
-            held.removeFirst();
-            answer(next.eventFd(), next.allow());
-        }
-    }
-
     private void handle(MemorySegment metadata) {
         long mask = metadata.get(ValueLayout.JAVA_LONG, Fanotify.METADATA_MASK);
         int eventFd = metadata.get(ValueLayout.JAVA_INT, Fanotify.METADATA_FD);
@@ -328,7 +232,7 @@ public final class FanotifyDetector implements Detector {
             if (fault != null) {
                 fault.run();
             }
-            Armed armed = isOwnThread(tid) ? null : byKey.get(keyOf(eventFd));
+            FanotifyMarks.Armed armed = isOwnThread(tid) ? null : marks.byEventFd(eventFd);
             if (armed != null) {
                 long count = armed.count().incrementAndGet();
                 hits.incrementAndGet();
@@ -339,108 +243,31 @@ public final class FanotifyDetector implements Detector {
                 long now = System.nanoTime();
                 if (!limiter.allows(armed.id(), tid, now) || !tokenLimiter.allows(armed.id(), 0, now)) {
                     rateLimited.incrementAndGet();
-                    hold = held.size() < TARPIT_MAX;
+                    hold = true;
                     return;
                 }
                 // the opener waits for the answer, so /proc still shows it; the enricher answers once /proc told
                 // who it is or the deadline passed, while this thread goes on reading
                 // status never touches the opener's memory, so it is read here: comm, tgid and uids are always known
-                enricher.submit(armed.id(), new Enrichment(eventFd, allow, armed, tid, count, ProcStatus.of(tid)));
+                enricher.submit(
+                        armed.id(),
+                        new FanotifyEnrichment(
+                                answers, events, eventFd, allow, armed.id(), tid, count, ProcStatus.of(tid)));
                 handedOver = true;
             }
         } catch (IOException | RuntimeException e) {
             log.error("handling fanotify event failed, allowing the open tid={}", tid, e);
         } finally {
             if (hold) {
-                held.addLast(new Held(eventFd, allow, System.nanoTime() + TARPIT_NANOS));
+                answers.answerLate(eventFd, allow);
             } else if (!handedOver) {
-                answer(eventFd, allow);
+                answers.answer(eventFd, allow);
             }
         }
-    }
-
-    /** One open waiting for its answer while /proc is read. */
-    private final class Enrichment implements Enricher.Task {
-        private final int eventFd;
-        private final boolean allow;
-        private final Armed armed;
-        private final int tid;
-        private final long count;
-        private final ProcStatus status;
-        private volatile String exe = "";
-        private volatile String cmdline = "";
-        private volatile Instant exeChangedAt;
-
-        Enrichment(int eventFd, boolean allow, Armed armed, int tid, long count, ProcStatus status) {
-            this.eventFd = eventFd;
-            this.allow = allow;
-            this.armed = armed;
-            this.tid = tid;
-            this.count = count;
-            this.status = status;
-        }
-
-        @Override
-        public void read() {
-            int pid = status.tgid() > 0 ? status.tgid() : tid;
-            exe = ProcCommand.readExe(pid);
-            exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(pid);
-            cmdline = ProcCommand.readCmdline(pid);
-        }
-
-        @Override
-        public void finish(boolean complete) {
-            answer(eventFd, allow);
-            deliverOrKeep(new AccessEvent(
-                    armed.id(),
-                    Instant.now(),
-                    new Opener(
-                            tid, status.tgid(), status.uid(), status.gid(), status.comm(), exe, cmdline, exeChangedAt),
-                    Tier.FANOTIFY,
-                    !allow,
-                    count));
-        }
-    }
-
-    private void deliverOrKeep(AccessEvent event) {
-        Consumer<AccessEvent> current = sink;
-        if (current == null) {
-            synchronized (early) {
-                if (sink == null) {
-                    if (early.size() < 1024) {
-                        early.add(event);
-                    } else {
-                        dropped.incrementAndGet();
-                    }
-                    return;
-                }
-                current = sink;
-            }
-        }
-        deliver(event, current);
     }
 
     private boolean isOwnThread(int tid) {
         return tid == ownPid || Files.exists(Path.of("/proc/self/task", Integer.toString(tid)));
-    }
-
-    private void answer(int eventFd, boolean allow) {
-        try {
-            group.respond(eventFd, allow);
-        } catch (IOException e) {
-            log.error("answering fanotify event failed fd={}", eventFd, e);
-        } finally {
-            Libc.close(eventFd);
-        }
-    }
-
-    private void deliver(AccessEvent event, Consumer<AccessEvent> sink) {
-        emitted.incrementAndGet();
-        try {
-            sink.accept(event);
-        } catch (RuntimeException e) {
-            log.error("event sink failed tier=fanotify", e);
-        }
     }
 
     @Override
@@ -456,9 +283,7 @@ public final class FanotifyDetector implements Detector {
         }
         // every open handed over is answered by its deadline at the latest
         enricher.close();
-        for (Long id : byId.keySet()) {
-            disarm(id);
-        }
+        marks.disarmAll();
         group.close();
     }
 }

@@ -86,7 +86,9 @@ class WebhookSinkIT {
                 Duration.ofMillis(20),
                 Duration.ofMillis(100),
                 Duration.ofSeconds(2),
-                true);
+                true,
+                WebhookFormat.BEESTING,
+                "");
     }
 
     private static Alert alert(long count) {
@@ -253,7 +255,16 @@ class WebhookSinkIT {
         server.start();
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
         WebhookSink.Settings oneQuickAttempt = new WebhookSink.Settings(
-                url, Map.of(), 16, 1, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(300), true);
+                url,
+                Map.of(),
+                16,
+                1,
+                Duration.ofMillis(20),
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                true,
+                WebhookFormat.BEESTING,
+                "");
         try (WebhookSink sink = new WebhookSink(oneQuickAttempt)) {
             sink.publish(alert(1));
             sink.publish(alert(2));

@@ -1,0 +1,30 @@
+package dev.beesting.agent.detect;
+
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/** One BPF event on its way to the sink: the kernel's record, completed from /proc if /proc answers in time. */
+final class BpfEnrichment implements Enricher.Task {
+    private final BpfEvents.Kernel kernel;
+    private final Consumer<AccessEvent> deliver;
+    private volatile String exe = "";
+    private volatile String cmdline = "";
+    private volatile Instant exeChangedAt;
+
+    BpfEnrichment(BpfEvents.Kernel kernel, Consumer<AccessEvent> deliver) {
+        this.kernel = kernel;
+        this.deliver = deliver;
+    }
+
+    @Override
+    public void read() {
+        exe = ProcCommand.readExe(kernel.tgid());
+        exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(kernel.tgid());
+        cmdline = ProcCommand.readCmdline(kernel.tgid());
+    }
+
+    @Override
+    public void finish(boolean complete) {
+        deliver.accept(BpfEvents.event(kernel, exe, exeChangedAt, cmdline));
+    }
+}

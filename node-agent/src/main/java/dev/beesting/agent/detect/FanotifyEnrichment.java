@@ -1,0 +1,62 @@
+package dev.beesting.agent.detect;
+
+import dev.beesting.agent.model.Opener;
+import java.time.Instant;
+
+/**
+ * One fanotify open waiting for its answer while /proc is read: the opener waits, so /proc still shows it. Answered
+ * once /proc told who it is or the enricher's deadline passed, then reported with what was read by then.
+ */
+final class FanotifyEnrichment implements Enricher.Task {
+    private final FanotifyAnswers answers;
+    private final EventGate events;
+    private final int eventFd;
+    private final boolean allow;
+    private final long tokenId;
+    private final int tid;
+    private final long count;
+    private final ProcStatus status;
+    private volatile String exe = "";
+    private volatile String cmdline = "";
+    private volatile Instant exeChangedAt;
+
+    /** @param status read by the reader itself: it never touches the opener's memory, so it cannot hang */
+    FanotifyEnrichment(
+            FanotifyAnswers answers,
+            EventGate events,
+            int eventFd,
+            boolean allow,
+            long tokenId,
+            int tid,
+            long count,
+            ProcStatus status) {
+        this.answers = answers;
+        this.events = events;
+        this.eventFd = eventFd;
+        this.allow = allow;
+        this.tokenId = tokenId;
+        this.tid = tid;
+        this.count = count;
+        this.status = status;
+    }
+
+    @Override
+    public void read() {
+        int pid = status.tgid() > 0 ? status.tgid() : tid;
+        exe = ProcCommand.readExe(pid);
+        exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(pid);
+        cmdline = ProcCommand.readCmdline(pid);
+    }
+
+    @Override
+    public void finish(boolean complete) {
+        answers.answer(eventFd, allow);
+        events.accept(new AccessEvent(
+                tokenId,
+                Instant.now(),
+                new Opener(tid, status.tgid(), status.uid(), status.gid(), status.comm(), exe, cmdline, exeChangedAt),
+                Tier.FANOTIFY,
+                !allow,
+                count));
+    }
+}
