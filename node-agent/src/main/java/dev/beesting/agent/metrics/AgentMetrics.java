@@ -13,6 +13,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -168,6 +169,8 @@ public final class AgentMetrics implements AlertSink {
                     "failed to serve metrics on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // the JVM's own metrics (memory, GC, threads, CPU) only where someone scrapes: they cost start time
+        JvmMetrics.builder().register(registry);
         // the library's handler: content negotiation (OpenMetrics, protobuf, text), gzip, name[] filters
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/readyz", exchange -> probe(exchange, probes.readiness()));

@@ -70,7 +70,10 @@ class AgentMetricsIT {
                     .contains("beesting_detector_info{tier=\"fanotify\"} 1")
                     .contains("beesting_nri_connected 0.0")
                     .contains("beesting_node_config_generation 7.0")
-                    .contains("beesting_webhook_deliveries_total{result=\"failed\"} 4.0");
+                    .contains("beesting_webhook_deliveries_total{result=\"failed\"} 4.0")
+                    // the JVM's own, as on the operator
+                    .contains("jvm_memory_used_bytes")
+                    .contains("jvm_threads_current");
         }
     }
 
