@@ -5,9 +5,10 @@
 # Debian release that ships each kernel series we test on.
 declare -A BEESTING_VM_SUITES=([6.1]=bookworm [6.12]=trixie)
 
-# The kernel modules the guest needs before it can mount its root: 9p over virtio and overlayfs. Whatever
-# they depend on is found from the modules themselves; those built into a kernel are simply absent.
-BEESTING_VM_ROOT_MODULES=(virtio_pci 9pnet_virtio 9p overlay)
+# The kernel modules the guest loads at boot: 9p over virtio and overlayfs to mount its root, and fuse for the
+# tests that serve a filesystem through /dev/fuse (Debian's 6.1 builds it as a module, 6.12 into the kernel).
+# Whatever they depend on is found from the modules themselves; those built into a kernel are simply absent.
+BEESTING_VM_ROOT_MODULES=(virtio_pci 9pnet_virtio 9p overlay fuse)
 
 beesting::vm_log() {
     echo "vmtest: $*" >&2
@@ -127,7 +128,7 @@ beesting::vm_initramfs() {
     local image=$kernel/beesting-initramfs.cpio.gz init=$BEESTING_VM_HACK/lib/vm-init.sh
     # keyed by the init script's content: file times say little after a fresh clone or a copied cache
     local key
-    key=$(sha256sum "$init" | cut -d' ' -f1)
+    key=$( (cat "$init"; echo "${BEESTING_VM_ROOT_MODULES[*]}") | sha256sum | cut -d' ' -f1)
     if [[ -s $image && $(cat "$image.key" 2>/dev/null) == "$key" ]]; then
         echo "$image"
         return 0
