@@ -102,9 +102,11 @@ class OperatorLeaseIT {
                 "lease: %s held it for %s; after kill -9, %s led after %d ms, %d ms after the last renewal (lease"
                         + " duration %d s)%n",
                 leader, HOLD, follower, afterKill.toMillis(), afterRenewal.toMillis(), duration);
-        // the Lease stays valid for its duration after the leader's last renewal, and the follower tries every 2 s
-        // (fabric8 jitters that by up to 20 %): so it leads at most duration + 2.4 s after that renewal
-        assertThat(afterRenewal).isLessThanOrEqualTo(Duration.ofSeconds(duration + 3));
+        // a follower counts the Lease's duration from when it observed the last renewal, not from the renewal's
+        // time stamp, and it looks every 2 s (fabric8 jitters that by up to 20 %): it sees the last renewal up to
+        // 2.4 s late and finds the Lease expired up to 2.4 s after that, so it leads at most duration + 4.8 s after
+        // the renewal (a run measured 18.4 s against a 15 s Lease)
+        assertThat(afterRenewal).isLessThanOrEqualTo(Duration.ofSeconds(duration + 5));
 
         api.client().resource(TestPolicies.literal("two")).create();
         TestPolicies.awaitConfigHolding(api.client(), NS, "two");
