@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.sys.ProcFiles;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -19,7 +20,8 @@ final class BpfEnrichment implements Enricher.Task {
     @Override
     public void read() {
         exe = ProcCommand.readExe(kernel.tgid());
-        exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(kernel.tgid());
+        // read right after the path and only while it still names the same file: what ignoreProcesses may trust
+        exeChangedAt = ProcFiles.executableChangedAt(kernel.tgid(), exe).orElse(null);
         cmdline = ProcCommand.readCmdline(kernel.tgid());
     }
 

@@ -1,6 +1,7 @@
 package dev.beesting.agent.detect;
 
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.sys.ProcFiles;
 import java.time.Instant;
 
 /**
@@ -44,7 +45,8 @@ final class FanotifyEnrichment implements Enricher.Task {
     public void read() {
         int pid = status.tgid() > 0 ? status.tgid() : tid;
         exe = ProcCommand.readExe(pid);
-        exeChangedAt = exe.isEmpty() ? null : ProcCommand.readExeChangedAt(pid);
+        // read right after the path and only while it still names the same file: what ignoreProcesses may trust
+        exeChangedAt = ProcFiles.executableChangedAt(pid, exe).orElse(null);
         cmdline = ProcCommand.readCmdline(pid);
     }
 

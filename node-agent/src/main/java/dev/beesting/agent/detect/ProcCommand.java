@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 
 /**
  * The executable and command line of a process, read from {@code /proc/<pid>}: part of the {@code Opener}. Empty strings when the process
@@ -30,19 +28,6 @@ record ProcCommand(String exe, String cmdline) {
                     Opener.MAX_EXE);
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return "";
-        }
-    }
-
-    /**
-     * When the file the process runs last changed (its ctime), read right after its path so that both describe the
-     * same file; null when gone or not permitted. What {@code ignoreProcesses} may trust. Never throws.
-     */
-    static Instant readExeChangedAt(int pid) {
-        try {
-            return ((FileTime) Files.getAttribute(Path.of("/proc", Integer.toString(pid), "exe"), "unix:ctime"))
-                    .toInstant();
-        } catch (IOException | UnsupportedOperationException | SecurityException | ClassCastException e) {
-            return null;
         }
     }
 
