@@ -38,7 +38,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, RING_SIZE); /* ~6000 events of 656 bytes */
+	__uint(max_entries, RING_SIZE); /* ~5000 events of 800 bytes */
 } events SEC(".maps");
 
 /* LRU: windows of processes long gone age out without the agent cleaning up. */
@@ -182,6 +182,52 @@ static __always_inline void capture_process(struct beesting_event *e)
 		e->args_len = len;
 }
 
+/*
+ * Records who started the opener, as the parent chain is at the open: the first ancestors with their ids and
+ * comm, and where the chain leaves the opener's mount namespace. A container's own processes leave it at the
+ * container's first process (whose parent is the runtime's shim); a process someone started inside it from
+ * outside (an exec) leaves it at itself or at a child of that exec.
+ */
+static __always_inline void capture_ancestry(struct beesting_event *e, struct task_struct *task)
+{
+	e->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	e->entry_tgid = 0;
+	e->ancestors_len = 0;
+	e->pad2 = 0;
+	__u32 entry = BPF_CORE_READ(task, tgid);
+	bool entry_found = false;
+	struct task_struct *cur = task;
+	for (int depth = 0; depth < BEESTING_WALK_MAX; depth++) {
+		struct task_struct *parent = BPF_CORE_READ(cur, real_parent);
+		if (!parent || parent == cur)
+			break;
+		__u32 tgid = BPF_CORE_READ(parent, tgid);
+		if (tgid == 0)
+			break; /* the idle task: the chain ended at the host's init */
+		if (depth < BEESTING_ANCESTORS) {
+			struct beesting_ancestor *a = &e->ancestors[depth];
+			a->pid = BPF_CORE_READ(parent, pid);
+			a->tgid = tgid;
+			a->start_ns = BPF_CORE_READ(parent, group_leader, start_boottime);
+			BPF_CORE_READ_STR_INTO(&a->comm, parent, comm);
+			e->ancestors_len = depth + 1;
+		}
+		if (!entry_found) {
+			/* an exiting parent has no nsproxy any more: it reads as 0, outside, which ends the search */
+			__u32 mnt = BPF_CORE_READ(parent, nsproxy, mnt_ns, ns.inum);
+			if (mnt != e->mnt_ns) {
+				e->entry_tgid = entry;
+				entry_found = true;
+			} else {
+				entry = tgid;
+			}
+		}
+		if (entry_found && depth + 1 >= BEESTING_ANCESTORS)
+			break;
+		cur = parent;
+	}
+}
+
 /* The shared core of every tier; returns the verdict the LSM hook must give (0 or -EPERM). */
 static __always_inline int on_open(struct file *file, __u32 tier, bool can_block)
 {
@@ -231,6 +277,7 @@ static __always_inline int on_open(struct file *file, __u32 tier, bool can_block
 	e->verdict = verdict ? 1 : 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	capture_process(e);
+	capture_ancestry(e, (struct task_struct *)bpf_get_current_task());
 	bpf_ringbuf_submit(e, 0);
 	stat_add(BEESTING_STAT_EMITTED, 1);
 	return verdict;

@@ -13,6 +13,10 @@
 #define BEESTING_EXE_NAME_MAX 64
 /* args: the start of the opener's argv block, NUL-separated as in /proc/<pid>/cmdline */
 #define BEESTING_ARGS_LEN 256
+/* ancestors: the opener's parent, grandparent, ... as they are at the open */
+#define BEESTING_ANCESTORS 4
+/* how far up the parent chain the hook looks for where the opener's mount namespace was entered */
+#define BEESTING_WALK_MAX 16
 
 /* Which entry point saw the open; the numbers are the Java Tier ordinals. */
 enum beesting_tier {
@@ -48,6 +52,14 @@ struct beesting_token {
 	__u64 suppressed; /* opens of this token whose event its own budget dropped, since it was armed */
 };
 
+/* One process up the opener's parent chain. */
+struct beesting_ancestor {
+	__u64 start_ns; /* its thread group leader's start, ns after boot: with tgid, the process as /proc/<tgid>/stat shows it */
+	__u32 pid;      /* the thread that forked the child below it */
+	__u32 tgid;
+	char comm[BEESTING_COMM_LEN];
+};
+
 /* One open of an armed file, sent through the ring buffer. */
 struct beesting_event {
 	__u64 token_id;
@@ -66,6 +78,11 @@ struct beesting_event {
 	/* read at the hook, because a short-lived opener (cat) is gone before the agent can read /proc */
 	char exe[BEESTING_EXE_LEN];
 	char args[BEESTING_ARGS_LEN];
+	__u32 mnt_ns;        /* the opener's mount namespace (its inode number, as in /proc/<pid>/ns/mnt) */
+	__u32 entry_tgid;    /* the last process up the chain still in mnt_ns, below one outside it; 0 unknown */
+	__u32 ancestors_len; /* entries used in ancestors */
+	__u32 pad2;
+	struct beesting_ancestor ancestors[BEESTING_ANCESTORS];
 };
 
 /* Per-(token, tgid) rate-limit window. */

@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.sys.ProcFiles;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -11,10 +12,12 @@ final class BpfEnrichment implements Enricher.Task {
     private volatile String exe = "";
     private volatile String cmdline = "";
     private volatile Instant exeChangedAt;
+    private volatile Lineage lineage;
 
     BpfEnrichment(BpfEvents.Kernel kernel, Consumer<AccessEvent> deliver) {
         this.kernel = kernel;
         this.deliver = deliver;
+        this.lineage = kernel.lineage();
     }
 
     @Override
@@ -23,10 +26,11 @@ final class BpfEnrichment implements Enricher.Task {
         // read right after the path and only while it still names the same file: what ignoreProcesses may trust
         exeChangedAt = ProcFiles.executableChangedAt(kernel.tgid(), exe).orElse(null);
         cmdline = ProcCommand.readCmdline(kernel.tgid());
+        lineage = ProcAncestry.withParentCommand(kernel.lineage(), kernel.parentStartNanos());
     }
 
     @Override
     public void finish(boolean complete) {
-        deliver.accept(BpfEvents.event(kernel, exe, exeChangedAt, cmdline));
+        deliver.accept(BpfEvents.event(kernel, exe, exeChangedAt, cmdline, lineage));
     }
 }

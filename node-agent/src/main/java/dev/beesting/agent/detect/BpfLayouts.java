@@ -14,6 +14,7 @@ final class BpfLayouts {
     static final int COMM_LEN = 16;
     static final int EXE_LEN = 320;
     static final int ARGS_LEN = 256;
+    static final int ANCESTORS = 4;
 
     static final StructLayout KEY = structLayout(
                     JAVA_INT.withName("dev"), JAVA_INT.withName("pad"), JAVA_LONG.withName("ino"))
@@ -28,6 +29,13 @@ final class BpfLayouts {
                     JAVA_LONG.withName("emitted"),
                     JAVA_LONG.withName("suppressed"))
             .withName("beesting_token");
+
+    static final StructLayout ANCESTOR = structLayout(
+                    JAVA_LONG.withName("start_ns"),
+                    JAVA_INT.withName("pid"),
+                    JAVA_INT.withName("tgid"),
+                    MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"))
+            .withName("beesting_ancestor");
 
     static final StructLayout EVENT = structLayout(
                     JAVA_LONG.withName("token_id"),
@@ -44,7 +52,12 @@ final class BpfLayouts {
                     JAVA_INT.withName("args_len"),
                     MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
                     MemoryLayout.sequenceLayout(EXE_LEN, JAVA_BYTE).withName("exe"),
-                    MemoryLayout.sequenceLayout(ARGS_LEN, JAVA_BYTE).withName("args"))
+                    MemoryLayout.sequenceLayout(ARGS_LEN, JAVA_BYTE).withName("args"),
+                    JAVA_INT.withName("mnt_ns"),
+                    JAVA_INT.withName("entry_tgid"),
+                    JAVA_INT.withName("ancestors_len"),
+                    JAVA_INT.withName("pad2"),
+                    MemoryLayout.sequenceLayout(ANCESTORS, ANCESTOR).withName("ancestors"))
             .withName("beesting_event");
 
     static final StructLayout SETTINGS = structLayout(
@@ -83,6 +96,14 @@ final class BpfLayouts {
     static final long EVENT_COMM_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("comm"));
     static final long EVENT_EXE_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("exe"));
     static final long EVENT_ARGS_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("args"));
+    static final VarHandle EVENT_MNT_NS = field(EVENT, "mnt_ns");
+    static final VarHandle EVENT_ENTRY_TGID = field(EVENT, "entry_tgid");
+    static final VarHandle EVENT_ANCESTORS_LEN = field(EVENT, "ancestors_len");
+    static final long EVENT_ANCESTORS_OFFSET = EVENT.byteOffset(MemoryLayout.PathElement.groupElement("ancestors"));
+    static final VarHandle ANCESTOR_START = field(ANCESTOR, "start_ns");
+    static final VarHandle ANCESTOR_PID = field(ANCESTOR, "pid");
+    static final VarHandle ANCESTOR_TGID = field(ANCESTOR, "tgid");
+    static final long ANCESTOR_COMM_OFFSET = ANCESTOR.byteOffset(MemoryLayout.PathElement.groupElement("comm"));
     static final VarHandle SETTINGS_WINDOW = field(SETTINGS, "window_ns");
     static final VarHandle SETTINGS_BURST = field(SETTINGS, "burst");
     static final VarHandle SETTINGS_LEARNING = field(SETTINGS, "learning");

@@ -1,5 +1,6 @@
 package dev.beesting.agent.detect;
 
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.sys.ProcFiles;
 import java.time.Instant;
@@ -20,6 +21,7 @@ final class FanotifyEnrichment implements Enricher.Task {
     private volatile String exe = "";
     private volatile String cmdline = "";
     private volatile Instant exeChangedAt;
+    private volatile Lineage lineage = Lineage.UNKNOWN;
 
     /** @param status read by the reader itself: it never touches the opener's memory, so it cannot hang */
     FanotifyEnrichment(
@@ -47,7 +49,10 @@ final class FanotifyEnrichment implements Enricher.Task {
         exe = ProcCommand.readExe(pid);
         // read right after the path and only while it still names the same file: what ignoreProcesses may trust
         exeChangedAt = ProcFiles.executableChangedAt(pid, exe).orElse(null);
+        ProcAncestry.Walk walk = ProcAncestry.walk(pid); // never touches a process's memory: first
+        lineage = walk.chain();
         cmdline = ProcCommand.readCmdline(pid);
+        lineage = ProcAncestry.withParentCommand(walk.chain(), walk.parentStartNanos());
     }
 
     @Override
@@ -56,7 +61,16 @@ final class FanotifyEnrichment implements Enricher.Task {
         events.accept(new AccessEvent(
                 tokenId,
                 Instant.now(),
-                new Opener(tid, status.tgid(), status.uid(), status.gid(), status.comm(), exe, cmdline, exeChangedAt),
+                new Opener(
+                        tid,
+                        status.tgid(),
+                        status.uid(),
+                        status.gid(),
+                        status.comm(),
+                        exe,
+                        cmdline,
+                        exeChangedAt,
+                        lineage),
                 Tier.FANOTIFY,
                 !allow,
                 count));

@@ -17,9 +17,18 @@ import java.time.Instant;
  * @param cmdline command line, arguments joined by spaces, at most {@link #MAX_CMDLINE} characters
  * @param exeChangedAt when the executable file last changed (its ctime), read while the opener ran it; null when
  *     unknown
+ * @param lineage who started it: the parent chain and the origin; {@link Lineage#UNKNOWN} when not told
  */
 public record Opener(
-        int pid, int tgid, int uid, int gid, String comm, String exe, String cmdline, Instant exeChangedAt) {
+        int pid,
+        int tgid,
+        int uid,
+        int gid,
+        String comm,
+        String exe,
+        String cmdline,
+        Instant exeChangedAt,
+        Lineage lineage) {
     /** Longest command line kept; a longer one is cut and ends with {@link #TRUNCATED}. */
     public static final int MAX_CMDLINE = 4096;
     /** Longest executable path kept (the kernel's PATH_MAX). */
@@ -31,13 +40,24 @@ public record Opener(
 
     /** An opener whose executable's change time is unknown. */
     public Opener(int pid, int tgid, int uid, int gid, String comm, String exe, String cmdline) {
-        this(pid, tgid, uid, gid, comm, exe, cmdline, null);
+        this(pid, tgid, uid, gid, comm, exe, cmdline, null, Lineage.UNKNOWN);
+    }
+
+    /** An opener whose parent chain is unknown. */
+    public Opener(int pid, int tgid, int uid, int gid, String comm, String exe, String cmdline, Instant exeChangedAt) {
+        this(pid, tgid, uid, gid, comm, exe, cmdline, exeChangedAt, Lineage.UNKNOWN);
     }
 
     public Opener {
         comm = bound(comm, MAX_COMM);
         exe = bound(exe, MAX_EXE);
         cmdline = bound(cmdline, MAX_CMDLINE);
+        lineage = lineage == null ? Lineage.UNKNOWN : lineage;
+    }
+
+    /** The same opener, with its parent chain. */
+    public Opener withLineage(Lineage known) {
+        return new Opener(pid, tgid, uid, gid, comm, exe, cmdline, exeChangedAt, known);
     }
 
     /**

@@ -21,19 +21,61 @@ public final class ProcFiles {
 
     private ProcFiles() {}
 
-    /** When the process started, from its start time in clock ticks after boot. */
-    public static Optional<Instant> processStart(int pid) {
+    /**
+     * What {@code /proc/<pid>/stat} tells of a process.
+     *
+     * @param comm its command name (the process chooses it)
+     * @param ppid its parent's process id, 0 for none
+     * @param startTicks when it started, in clock ticks after boot
+     */
+    public record Stat(String comm, int ppid, long startTicks) {
+        /** Whether a start the kernel recorded in nanoseconds after boot is this one (a reused pid starts later). */
+        public boolean startedAt(long nanosAfterBoot) {
+            return startTicks == nanosAfterBoot / (1_000_000_000L / TICKS_PER_SECOND);
+        }
+    }
+
+    /** Reads {@code /proc/<pid>/stat}; empty when the process is gone. It never reads the process's memory. */
+    public static Optional<Stat> stat(int pid) {
         if (pid <= 0) {
             return Optional.empty();
         }
         try {
             String stat = readBounded(Path.of("/proc", Integer.toString(pid), "stat"));
-            // fields after the comm, which may hold spaces and parentheses: the last ')' ends it
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[19]); // field 22 of the line, the 20th after the comm
-            return bootTime().map(boot -> boot.plusMillis(ticks * 1000 / TICKS_PER_SECOND));
+            // the comm may hold spaces and parentheses: the first '(' starts it and the last ')' ends it
+            int open = stat.indexOf('(');
+            int close = stat.lastIndexOf(')');
+            String[] fields = stat.substring(close + 2).split(" ");
+            // fields 4 and 22 of the line: the 2nd and 20th after the comm
+            return Optional.of(
+                    new Stat(stat.substring(open + 1, close), Integer.parseInt(fields[1]), Long.parseLong(fields[19])));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** When the process started, from its start time in clock ticks after boot. */
+    public static Optional<Instant> processStart(int pid) {
+        try {
+            Optional<Instant> boot = bootTime();
+            return stat(pid).flatMap(s -> boot.map(b -> b.plusMillis(s.startTicks() * 1000 / TICKS_PER_SECOND)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The process's mount namespace, its inode number as {@code /proc/<pid>/ns/mnt} names it; 0 when gone. */
+    public static long mountNamespace(int pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "mnt"))
+                    .toString();
+            // "mnt:[4026531841]"
+            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.length() - 1));
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

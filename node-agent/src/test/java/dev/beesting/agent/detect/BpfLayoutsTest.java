@@ -18,11 +18,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The Java views must match bpf/beesting.h byte for byte, or every event is misread. */
 class BpfLayoutsTest {
     private static final Path HEADER = Path.of("..", "bpf", "beesting.h");
-    private static final Pattern FIELD = Pattern.compile("^\\s*(__u64|__u32|char)\\s+(\\w+)(?:\\[(\\w+)])?;");
+    private static final Pattern FIELD =
+            Pattern.compile("^\\s*(__u64|__u32|char|struct \\w+)\\s+(\\w+)(?:\\[(\\w+)])?;");
 
     static Object[][] layouts() {
         return new Object[][] {
-            {BpfLayouts.KEY}, {BpfLayouts.TOKEN}, {BpfLayouts.EVENT}, {BpfLayouts.SETTINGS}, {BpfLayouts.LEARNED}
+            {BpfLayouts.KEY},
+            {BpfLayouts.TOKEN},
+            {BpfLayouts.ANCESTOR},
+            {BpfLayouts.EVENT},
+            {BpfLayouts.SETTINGS},
+            {BpfLayouts.LEARNED}
         };
     }
 
@@ -97,13 +103,23 @@ class BpfLayoutsTest {
             if (!field.find()) {
                 continue;
             }
-            long size = switch (field.group(1)) {
+            String type = field.group(1);
+            // a nested record (all of them hold a __u64) is 8-aligned and as long as its own fields
+            long size = switch (type) {
                 case "__u64" -> 8;
                 case "__u32" -> 4;
-                default -> 1;
+                case "char" -> 1;
+                default ->
+                    align(
+                            cLayout(header, type.substring("struct ".length())).values().stream()
+                                    .mapToLong(f -> f[0] + f[1])
+                                    .max()
+                                    .orElseThrow(),
+                            8);
             };
+            long alignment = type.startsWith("struct ") ? 8 : size;
             long count = field.group(3) == null ? 1 : constant(header, field.group(3));
-            offset = align(offset, size);
+            offset = align(offset, alignment);
             fields.put(field.group(2), new long[] {offset, size * count});
             offset += size * count;
         }

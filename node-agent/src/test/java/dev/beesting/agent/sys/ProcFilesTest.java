@@ -34,4 +34,27 @@ class ProcFilesTest {
                 .isEmpty();
         assertThat(ProcFiles.executableChangedAt(Integer.MAX_VALUE, exe)).isEmpty();
     }
+
+    @Test
+    void statNamesTheParentAndTheStartOfThisJvm() {
+        int self = (int) ProcessHandle.current().pid();
+        ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
+
+        ProcFiles.Stat stat = ProcFiles.stat(self).orElseThrow();
+
+        assertThat(stat.ppid()).isEqualTo((int) parent.pid());
+        assertThat(stat.comm()).isNotEmpty();
+        assertThat(stat.startedAt(stat.startTicks() * 10_000_000L + 9_999_999L)).isTrue();
+        assertThat(stat.startedAt((stat.startTicks() + 1) * 10_000_000L)).isFalse();
+        assertThat(ProcFiles.stat(Integer.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void mountNamespaceIsTheInodeOfTheNamespaceLink() throws Exception {
+        int self = (int) ProcessHandle.current().pid();
+        long inode = (long) Files.getAttribute(Path.of("/proc/self/ns/mnt"), "unix:ino");
+
+        assertThat(ProcFiles.mountNamespace(self)).isEqualTo(inode);
+        assertThat(ProcFiles.mountNamespace(Integer.MAX_VALUE)).isZero();
+    }
 }
