@@ -303,7 +303,8 @@ step_alert() {
     await 30 "a HoneytokenAlert in cms" alert_present || { kubectl get hta -A -o yaml; return 1; }
     kubectl get hta -A | tee "$WORK/hta.out"
     local column expected
-    for column in NAMESPACE=cms CONTAINER=cms PROCESS=cat "PATH=$TOKEN_PATH" COUNT=1; do
+    # kubectl exec started cat in the container from outside its own process tree
+    for column in NAMESPACE=cms CONTAINER=cms PROCESS=cat ORIGIN=exec "PATH=$TOKEN_PATH" COUNT=1; do
         expected=${column#*=}
         column=${column%%=*}
         [[ "$(cell "$WORK/hta.out" POD "$pod" "$column")" == "$expected" ]] \
@@ -325,7 +326,7 @@ step_event() {
     pod=$(load pod)
     await 30 "a Warning Event HoneytokenAccessed on $pod" event_recorded
     kubectl describe pod -n cms "$pod" | tail -2 | tee "$WORK/describe.out"
-    grep -qE "Warning +HoneytokenAccessed .*beesting-agent +process cat \(pid [0-9]+, uid 0\) opened honeytoken $TOKEN_PATH \(policy fake-aws-credentials\)" \
+    grep -qE "Warning +HoneytokenAccessed .*beesting-agent +process cat \(pid [0-9]+, uid 0, parent [^ ]+ \(pid [0-9]+\), origin exec\) opened honeytoken $TOKEN_PATH \(policy fake-aws-credentials\)" \
         "$WORK/describe.out" || fail "the pod's events do not end with the HoneytokenAccessed warning"
 }
 

@@ -25,6 +25,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Process",
         jsonPath = ".status.process.comm",
         type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Parent",
+        jsonPath = ".status.process.parentComm",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Origin",
+        jsonPath = ".status.process.origin",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Path", jsonPath = ".spec.path", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Severity", jsonPath = ".spec.severity", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Count", jsonPath = ".status.count", type = AdditionalPrinterColumn.Type.INTEGER)

@@ -32,10 +32,11 @@ public final class AlertPipeline implements AutoCloseable {
     private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong untrusted = new AtomicLong();
     private final BiPredicate<Opener, Instant> trusted;
+    private final Origins origins;
     private final Thread worker;
 
     public AlertPipeline(LongFunction<Optional<TokenRef>> tokens, List<AlertSink> sinks, int capacity) {
-        this(tokens, sinks, capacity, AlertPipeline::unchangedBefore);
+        this(tokens, sinks, capacity, AlertPipeline::unchangedBefore, Origins.fromProc());
     }
 
     /**
@@ -46,8 +47,10 @@ public final class AlertPipeline implements AutoCloseable {
             LongFunction<Optional<TokenRef>> tokens,
             List<AlertSink> sinks,
             int capacity,
-            BiPredicate<Opener, Instant> trusted) {
+            BiPredicate<Opener, Instant> trusted,
+            Origins origins) {
         this.trusted = trusted;
+        this.origins = origins;
         this.tokens = tokens;
         this.sinks = List.copyOf(sinks);
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -123,7 +126,7 @@ public final class AlertPipeline implements AutoCloseable {
                     event.opener().tgid());
             return;
         }
-        Alert alert = Alert.of(event, token.get());
+        Alert alert = Alert.of(event, token.get(), origins.decide(event.opener(), token.get()));
         if (!alert.opener().exe().isEmpty()
                 && token.get().ignoreProcesses().contains(alert.opener().exe())) {
             if (trusted.test(alert.opener(), token.get().trustExecutablesBefore())) {

@@ -3,6 +3,8 @@ package dev.beesting.agent.alerts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.beesting.agent.model.Ancestor;
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Workload;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -65,6 +67,14 @@ public final class JsonLineSink implements AlertSink {
         fields.put("comm", alert.opener().comm());
         fields.put("exe", alert.opener().exe());
         fields.put("cmdline", alert.opener().cmdline());
+        Lineage lineage = alert.opener().lineage();
+        fields.put(
+                "ancestors",
+                lineage.ancestors().stream().map(JsonLineSink::ancestor).toList());
+        fields.put("parentExe", lineage.parentExe());
+        fields.put("parentCmdline", lineage.parentCmdline());
+        fields.put("ancestorGone", lineage.gone());
+        fields.put("origin", lineage.origin().id());
         fields.put("tier", alert.tier());
         fields.put("count", alert.count());
         fields.put("action", alert.token().action());
@@ -84,6 +94,14 @@ public final class JsonLineSink implements AlertSink {
             fields.put("hostname", hostname);
         }
         fields.put("schemaVersion", SCHEMA_VERSION);
+        return fields;
+    }
+
+    private static Map<String, Object> ancestor(Ancestor ancestor) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("pid", ancestor.pid());
+        fields.put("tgid", ancestor.tgid());
+        fields.put("comm", ancestor.comm());
         return fields;
     }
 }

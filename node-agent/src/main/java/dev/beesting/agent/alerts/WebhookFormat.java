@@ -1,5 +1,6 @@
 package dev.beesting.agent.alerts;
 
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.Severity;
 import java.util.LinkedHashMap;
@@ -57,6 +58,18 @@ public enum WebhookFormat {
         fields.put("proc.cmdline", alert.opener().cmdline());
         fields.put("user.uid", alert.opener().uid());
         fields.put("group.gid", alert.opener().gid());
+        Lineage lineage = alert.opener().lineage();
+        lineage.parent().ifPresent(parent -> {
+            fields.put("proc.ppid", parent.tgid());
+            fields.put("proc.pname", parent.comm());
+            fields.put("proc.pexepath", lineage.parentExe());
+            fields.put("proc.pcmdline", lineage.parentCmdline());
+        });
+        // Falco's aname[1] is the parent; 2 and up its ancestors
+        for (int i = 1; i < lineage.ancestors().size(); i++) {
+            fields.put("proc.aname[" + (i + 1) + "]", lineage.ancestors().get(i).comm());
+            fields.put("proc.apid[" + (i + 1) + "]", lineage.ancestors().get(i).tgid());
+        }
         if (workload != null) {
             fields.put("k8s.ns.name", workload.namespace());
             fields.put("k8s.pod.name", workload.pod());
@@ -71,6 +84,7 @@ public enum WebhookFormat {
         fields.put("beesting.denied", alert.denied());
         fields.put("beesting.tier", alert.tier());
         fields.put("beesting.count", alert.count());
+        fields.put("beesting.origin", lineage.origin().id());
 
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("uuid", UUID.randomUUID().toString());
@@ -112,8 +126,12 @@ public enum WebhookFormat {
                 .append(alert.opener().tgid())
                 .append(" proc.exepath=")
                 .append(alert.opener().exe())
+                .append(" proc.pname=")
+                .append(alert.opener().lineage().parent().map(p -> p.comm()).orElse(""))
                 .append(" user.uid=")
-                .append(alert.opener().uid());
+                .append(alert.opener().uid())
+                .append(" origin=")
+                .append(alert.opener().lineage().origin().id());
         if (workload != null) {
             line.append(" k8s.ns.name=")
                     .append(workload.namespace())

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.Origin;
+import dev.beesting.api.v1alpha1.AncestorInfo;
 import dev.beesting.api.v1alpha1.ContainerRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenAlertSpec;
@@ -87,10 +90,11 @@ final class AlertResources {
         status.firstSeen = time(record.firstSeen());
         status.lastSeen = time(record.lastSeen());
         status.denied = record.denied();
-        status.process = process(record.latest(), Opener.MAX_CMDLINE);
-        // the latest process in full; the history shorter, so the object stays small whatever the openers' argv
+        status.process = process(record.latest(), Opener.MAX_CMDLINE, true);
+        // the latest process in full and its parent's command shorter; the history shorter still and without the
+        // parent's command, so the object stays small whatever the openers' argv
         status.recentProcesses = record.processes().stream()
-                .map(p -> process(p, RECENT_FIELD_MAX))
+                .map(p -> process(p, RECENT_FIELD_MAX, false))
                 .toList();
         return status;
     }
@@ -135,14 +139,21 @@ final class AlertResources {
     }
 
     static String message(AlertRecord record) {
-        SeenProcess process = record.latest();
+        Opener process = record.latest().process();
         String verb = record.denied() ? "was denied opening" : "opened";
+        String parent = process.lineage()
+                .parent()
+                .map(p -> ", parent %s (pid %d)".formatted(p.comm(), p.tgid()))
+                .orElse("");
+        Origin origin = process.lineage().origin();
         return Opener.bound(
-                "process %s (pid %d, uid %d) %s honeytoken %s (policy %s)"
+                "process %s (pid %d, uid %d%s%s) %s honeytoken %s (policy %s)"
                         .formatted(
-                                process.process().comm(),
-                                process.process().tgid(),
-                                process.process().uid(),
+                                process.comm(),
+                                process.tgid(),
+                                process.uid(),
+                                parent,
+                                origin == Origin.UNKNOWN ? "" : ", origin " + origin.id(),
                                 verb,
                                 record.key().path(),
                                 record.policy()),
@@ -158,7 +169,7 @@ final class AlertResources {
         return labels;
     }
 
-    private static ProcessInfo process(SeenProcess seen, int fieldMax) {
+    private static ProcessInfo process(SeenProcess seen, int fieldMax, boolean parentCommand) {
         ProcessInfo info = new ProcessInfo();
         info.pid = seen.process().tgid();
         info.comm = seen.process().comm();
@@ -166,6 +177,24 @@ final class AlertResources {
         info.cmdline = Opener.bound(seen.process().cmdline(), fieldMax);
         info.uid = seen.process().uid();
         info.gid = seen.process().gid();
+        Lineage lineage = seen.process().lineage();
+        lineage.parent().ifPresent(parent -> {
+            info.parentPid = parent.tgid();
+            info.parentComm = parent.comm();
+            if (parentCommand) {
+                info.parentExe = Opener.bound(lineage.parentExe(), RECENT_FIELD_MAX);
+                info.parentCmdline = Opener.bound(lineage.parentCmdline(), RECENT_FIELD_MAX);
+            }
+        });
+        info.ancestors = lineage.ancestors().stream()
+                .map(ancestor -> {
+                    AncestorInfo entry = new AncestorInfo();
+                    entry.pid = ancestor.tgid();
+                    entry.comm = ancestor.comm();
+                    return entry;
+                })
+                .toList();
+        info.origin = lineage.origin().id();
         info.time = time(seen.time());
         return info;
     }

@@ -3,6 +3,7 @@ package dev.beesting.agent.kube;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.beesting.agent.alerts.Alert;
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
 import java.time.Instant;
 
@@ -23,21 +24,37 @@ public record SeenProcess(Opener process, Instant time) {
     }
 
     /**
-     * The form pending alerts keep on disk: the flat fields of the first format, {@code pid} being the process id.
+     * The form pending alerts keep on disk: the flat fields of the first format, {@code pid} being the process id,
+     * and the parent chain (absent from files of the first release).
      */
-    record Saved(int pid, String comm, String exe, String cmdline, int uid, int gid, Instant time) {}
+    record Saved(int pid, String comm, String exe, String cmdline, int uid, int gid, Instant time, Lineage lineage) {}
 
     @JsonValue
     Saved saved() {
         return new Saved(
-                process.tgid(), process.comm(), process.exe(), process.cmdline(), process.uid(), process.gid(), time);
+                process.tgid(),
+                process.comm(),
+                process.exe(),
+                process.cmdline(),
+                process.uid(),
+                process.gid(),
+                time,
+                process.lineage());
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static SeenProcess restore(Saved saved) {
         return new SeenProcess(
                 new Opener(
-                        saved.pid(), saved.pid(), saved.uid(), saved.gid(), saved.comm(), saved.exe(), saved.cmdline()),
+                        saved.pid(),
+                        saved.pid(),
+                        saved.uid(),
+                        saved.gid(),
+                        saved.comm(),
+                        saved.exe(),
+                        saved.cmdline(),
+                        null,
+                        saved.lineage()),
                 saved.time());
     }
 }

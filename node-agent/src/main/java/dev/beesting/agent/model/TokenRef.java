@@ -17,6 +17,8 @@ import java.util.List;
  * @param trustExecutablesBefore an {@code ignoreProcesses} match counts only for an executable unchanged since before
  *     this instant (the container's start): a file the container wrote, replaced or linked at run time is not
  *     trusted, whatever its path. {@link Instant#MAX} on the host, where there is no container
+ * @param containerPid host pid of the container's first process, where its own process tree starts; 0 when unknown
+ *     or on the host
  */
 public record TokenRef(
         String path,
@@ -25,10 +27,23 @@ public record TokenRef(
         PolicyAction action,
         List<String> ignoreProcesses,
         Workload workload,
-        Instant trustExecutablesBefore) {
+        Instant trustExecutablesBefore,
+        int containerPid) {
     public TokenRef {
         ignoreProcesses = ignoreProcesses == null ? List.of() : List.copyOf(ignoreProcesses);
         trustExecutablesBefore = trustExecutablesBefore == null ? Instant.EPOCH : trustExecutablesBefore;
+    }
+
+    /** A token whose container's first process is unknown. */
+    public TokenRef(
+            String path,
+            String policy,
+            Severity severity,
+            PolicyAction action,
+            List<String> ignoreProcesses,
+            Workload workload,
+            Instant trustExecutablesBefore) {
+        this(path, policy, severity, action, ignoreProcesses, workload, trustExecutablesBefore, 0);
     }
 
     /** A token whose {@code ignoreProcesses} trust any executable unchanged since the epoch, i.e. none changed. */

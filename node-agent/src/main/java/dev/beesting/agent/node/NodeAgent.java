@@ -92,7 +92,11 @@ public final class NodeAgent implements AutoCloseable {
         try {
             TokenPlanter planter =
                     new TokenPlanter(options.stateDir(), detector, new TemplateRenderer(), config, options.nodeName());
-            pipeline = new AlertPipeline(id -> planter.token(id).map(NodeAgent::ref), sinks, 65_536);
+            pipeline = new AlertPipeline(
+                    id -> planter.token(id)
+                            .map(t -> ref(t, planter.containerPid(t.workload().containerId()))),
+                    sinks,
+                    65_536);
             detector.start(pipeline::accept);
             reconciler = new Reconciler(planter);
             // with no container known yet the first pass is quick: it records the generation the agent starts with
@@ -183,7 +187,7 @@ public final class NodeAgent implements AutoCloseable {
         return plugin;
     }
 
-    static TokenRef ref(PlantedToken token) {
+    static TokenRef ref(PlantedToken token, int containerPid) {
         return new TokenRef(
                 token.path(),
                 token.policy().name(),
@@ -191,7 +195,8 @@ public final class NodeAgent implements AutoCloseable {
                 token.policy().action(),
                 token.policy().ignoreProcesses(),
                 token.workload(),
-                token.containerStart());
+                token.containerStart(),
+                containerPid);
     }
 
     /** Disconnects from the runtime first (no new tokens), then stops alerts and detection. Tokens stay on disk. */

@@ -64,8 +64,7 @@ public final class TokenPlanter {
 
     /**
      * Plants and arms the tokens for a container being created; returns the mounts to add. A token that would
-     * replace or hide one of the container's own {@code containerMounts} is skipped. Waits for nothing another
-     * container holds.
+     * replace or hide one of the container's own {@code containerMounts} is skipped. Waits for no other container.
      */
     public List<TokenMount> plant(Workload workload, List<ContainerMount> containerMounts) {
         return locks.locked(workload.containerId(), () -> plantLocked(workload, containerMounts));
@@ -268,6 +267,12 @@ public final class TokenPlanter {
     /** The token armed under a detector id, for attribution. */
     public Optional<PlantedToken> token(long tokenId) {
         return tokens.token(tokenId);
+    }
+
+    /** Host pid of a container's first process; 0 before it started or once removed. */
+    public int containerPid(String containerId) {
+        RunningContainer container = containers.get(containerId);
+        return container == null ? 0 : container.pid();
     }
 
     /** The armed tokens of a container. */

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.detect.AccessEvent;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.model.Ancestor;
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.Origin;
 import dev.beesting.agent.model.TokenRef;
 import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.PolicyAction;
@@ -42,7 +45,8 @@ class AlertPipelineTest {
         List<AlertSink> sinks = new java.util.ArrayList<>(List.of(seen::add));
         sinks.addAll(List.of(extra));
         // the executables of these tests are names only; the real check is tested on this JVM below
-        return new AlertPipeline(id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16, (opener, before) -> true);
+        return new AlertPipeline(
+                id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16, (opener, before) -> true, Origins.fromProc());
     }
 
     @Test
@@ -150,7 +154,13 @@ class AlertPipelineTest {
                         "\"container\":\"web\"",
                         "\"containerId\":\"c0ffee\"",
                         "\"image\":\"busybox\"",
-                        "\"policy\":\"fake-aws\"")
+                        "\"policy\":\"fake-aws\"",
+                        "\"ancestors\":[{\"pid\":40,\"tgid\":40,\"comm\":\"sh\"}]",
+                        "\"parentExe\":\"/bin/sh\"",
+                        "\"parentCmdline\":\"sh -c cat\"",
+                        "\"ancestorGone\":false",
+                        // the token's container (no pid known in this test) cannot tell
+                        "\"origin\":\"unknown\"")
                 .endsWith(",\"schemaVersion\":1}\n")
                 .doesNotContain("hostname");
     }
@@ -178,7 +188,23 @@ class AlertPipelineTest {
         return new AccessEvent(
                 token,
                 Instant.parse("2026-11-23T10:00:00Z"),
-                new Opener(42, 42, 0, 0, comm, exe, comm + " /root/.aws/credentials"),
+                new Opener(
+                        42,
+                        42,
+                        0,
+                        0,
+                        comm,
+                        exe,
+                        comm + " /root/.aws/credentials",
+                        null,
+                        new Lineage(
+                                List.of(new Ancestor(40, 40, "sh")),
+                                "/bin/sh",
+                                "sh -c cat",
+                                false,
+                                4026532100L,
+                                40,
+                                Origin.UNKNOWN)),
                 Tier.SYSCALL,
                 false,
                 3);

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.beesting.agent.model.Ancestor;
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.Origin;
 import dev.beesting.agent.model.TokenRef;
 import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.PolicyAction;
@@ -95,7 +98,23 @@ class WebhookSinkIT {
         return new Alert(
                 Instant.parse("2026-11-23T10:00:00Z"),
                 TOKEN,
-                new Opener(4711, 4711, 0, 0, "cat", "/bin/cat", "cat /root/.aws/credentials"),
+                new Opener(
+                        4711,
+                        4711,
+                        0,
+                        0,
+                        "cat",
+                        "/bin/cat",
+                        "cat /root/.aws/credentials",
+                        null,
+                        new Lineage(
+                                List.of(new Ancestor(4700, 4700, "sh"), new Ancestor(12, 12, "containerd-shim")),
+                                "/bin/sh",
+                                "sh -c cat /root/.aws/credentials",
+                                false,
+                                4026532100L,
+                                4700,
+                                Origin.EXEC)),
                 "syscall",
                 count,
                 false);
@@ -167,6 +186,15 @@ class WebhookSinkIT {
         assertThat(fields.get("proc.name").asText()).isEqualTo("cat");
         assertThat(fields.get("fd.name").asText()).isEqualTo("/root/.aws/credentials");
         assertThat(fields.get("beesting.count").asLong()).isEqualTo(3);
+        // Falco's names for the parent chain, so rules and templates on proc.pname apply
+        assertThat(fields.get("proc.pname").asText()).isEqualTo("sh");
+        assertThat(fields.get("proc.ppid").asInt()).isEqualTo(4700);
+        assertThat(fields.get("proc.pexepath").asText()).isEqualTo("/bin/sh");
+        assertThat(fields.get("proc.pcmdline").asText()).isEqualTo("sh -c cat /root/.aws/credentials");
+        assertThat(fields.get("proc.aname[2]").asText()).isEqualTo("containerd-shim");
+        assertThat(fields.get("proc.apid[2]").asInt()).isEqualTo(12);
+        assertThat(fields.get("beesting.origin").asText()).isEqualTo("exec");
+        assertThat(event.get("output").asText()).contains("proc.pname=sh", "origin=exec");
         assertThat(event.get("priority").asText()).isEqualTo("Critical"); // severity high
     }
 

@@ -2,7 +2,10 @@ package dev.beesting.agent.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beesting.agent.model.Ancestor;
+import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
+import dev.beesting.agent.model.Origin;
 import dev.beesting.api.v1alpha1.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +26,9 @@ class PendingAlertsFileIT {
             "cmdline":"cat /root/.aws/credentials","uid":0,"gid":0,"time":"2026-11-23T10:00:00Z"}],\
             "denied":false,"adopted":false}]}""";
 
+    private static final Lineage LINEAGE = new Lineage(
+            List.of(new Ancestor(4700, 4700, "sh")), "/bin/sh", "sh -c cat", false, 4026532100L, 4700, Origin.EXEC);
+
     @TempDir
     Path stateDir;
 
@@ -38,11 +44,12 @@ class PendingAlertsFileIT {
             assertThat(record.latest().process().comm()).isEqualTo("cat");
             assertThat(record.latest().process().cmdline()).isEqualTo("cat /root/.aws/credentials");
             assertThat(record.latest().time()).isEqualTo(T0);
+            assertThat(record.latest().process().lineage()).isEqualTo(Lineage.UNKNOWN);
         });
     }
 
     @Test
-    void processesAreSavedAsTheFlatFieldsOfTheFirstFormat() throws IOException {
+    void processesAreSavedAsTheFlatFieldsOfTheFirstFormatWithTheirParentChain() throws IOException {
         PendingAlertsFile file = new PendingAlertsFile(stateDir);
         AlertRecord record = new AlertRecord(
                 new AlertKey("cms", "cms-web", "uid-1", "web", "/root/.aws/credentials"),
@@ -56,7 +63,8 @@ class PendingAlertsFileIT {
                 T0.minusSeconds(3600),
                 T0,
                 List.of(new SeenProcess(
-                        new Opener(4712, 4711, 0, 0, "cat", "/bin/cat", "cat /root/.aws/credentials"), T0)),
+                        new Opener(4712, 4711, 0, 0, "cat", "/bin/cat", "cat /root/.aws/credentials", null, LINEAGE),
+                        T0)),
                 false,
                 false);
 
@@ -65,9 +73,10 @@ class PendingAlertsFileIT {
         assertThat(Files.readString(file.path()))
                 .contains("\"processes\":[{\"pid\":4711,\"comm\":\"cat\",\"exe\":\"/bin/cat\","
                         + "\"cmdline\":\"cat /root/.aws/credentials\",\"uid\":0,\"gid\":0,"
-                        + "\"time\":\"2026-11-23T10:00:00Z\"}]");
-        assertThat(file.load())
-                .singleElement()
-                .satisfies(read -> assertThat(read.latest().process().tgid()).isEqualTo(4711));
+                        + "\"time\":\"2026-11-23T10:00:00Z\",\"lineage\":{");
+        assertThat(file.load()).singleElement().satisfies(read -> {
+            assertThat(read.latest().process().tgid()).isEqualTo(4711);
+            assertThat(read.latest().process().lineage()).isEqualTo(LINEAGE);
+        });
     }
 }

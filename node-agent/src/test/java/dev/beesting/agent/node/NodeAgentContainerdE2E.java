@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.detect.Detectors;
+import dev.beesting.agent.model.Ancestor;
+import dev.beesting.agent.model.Origin;
 import dev.beesting.agent.testing.ContainerdSuite;
 import dev.beesting.agent.testing.CriClient.ExecResult;
 import dev.beesting.agent.testing.CriClient.PodRef;
@@ -219,6 +221,54 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
                 .containsOnly("/bin/backup-agent");
         assertThat(agent.pipeline().ignored()).isEqualTo(1);
         assertThat(agent.pipeline().untrusted()).isEqualTo(1);
+    }
+
+    @Test
+    void theParentChainTellsTheContainersOwnProcessesFromAnExec() {
+        PodRef pod = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+        // the container's own tree: its first process starts a shell that reads the token a moment later
+        String container = cri.startContainer(
+                pod,
+                ContainerConfig.newBuilder()
+                        .setMetadata(ContainerMetadata.newBuilder().setName("web"))
+                        .setImage(ImageSpec.newBuilder().setImage(containerd.image()))
+                        .addCommand("sh")
+                        .addArgs("-c")
+                        .addArgs("sleep 2; sh -c 'cat " + KEY_PATH + " >/dev/null; sleep 1'; exec sleep 3600")
+                        .build());
+
+        Alert own = awaitAlert(a -> a.opener().comm().equals("cat"));
+        assertThat(own.opener().lineage().origin()).isEqualTo(Origin.CONTAINER);
+        assertThat(own.opener().lineage().ancestors())
+                .extracting(Ancestor::comm)
+                .startsWith("sh", "sh");
+        assertThat(own.opener().lineage().ancestors().get(1).tgid())
+                .as("the container's first process")
+                .isEqualTo(agent.planter().containerPid(container));
+
+        // an exec, as kubectl exec makes one: the runtime starts sh in the container from outside it
+        ExecResult exec = cri.exec(container, "sh", "-c", "cat " + KEY_PATH + " >/dev/null; sleep 1");
+        assertThat(exec.exitCode()).as(exec.stderr()).isZero();
+
+        Alert fromExec = awaitAlert(a -> a.opener().lineage().origin() == Origin.EXEC);
+        assertThat(fromExec.opener().comm()).isEqualTo("cat");
+        assertThat(fromExec.opener().lineage().parent().orElseThrow().comm()).isEqualTo("sh");
+        assertThat(fromExec.opener().lineage().parentCmdline())
+                .isEqualTo("sh -c cat " + KEY_PATH + " >/dev/null; sleep 1");
+        assertThat(fromExec.opener().lineage().parentExe()).matches("/bin/(sh|busybox)");
+
+        // cat itself exec'd into the container: its parent is the runtime, outside it
+        cri.exec(container, "cat", KEY_PATH);
+        Alert bareExec = awaitAlert(a -> a.opener().lineage().origin() == Origin.EXEC
+                && !a.opener().lineage().parent().orElseThrow().comm().equals("sh"));
+        assertThat(bareExec.opener().lineage().entryTgid())
+                .isEqualTo(bareExec.opener().tgid());
+    }
+
+    private Alert awaitAlert(java.util.function.Predicate<Alert> match) {
+        return await().atMost(Duration.ofSeconds(15))
+                .until(() -> alerts.stream().filter(match).findFirst(), Optional::isPresent)
+                .orElseThrow();
     }
 
     private ContainerConfig withMount(String name, String containerPath, Path hostPath) {
