@@ -172,6 +172,8 @@ public final class NodeCommand implements Callable<Integer> {
         if (cluster != null) {
             NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
             opened.push(status);
+            // a finished rollout reaches the HoneytokenNode now, not at the writer's next periodic check
+            agent.reconciler().onApplied(generation -> status.changed());
             metrics.countApiWriteErrors("node-status", status::writeErrors);
         }
         if (metricsPort > 0) {
