@@ -118,6 +118,32 @@ class AlertWriterIT {
         assertThat(event.getCount()).isEqualTo(1);
     }
 
+    /**
+     * What the API server sees: a new alert costs a create, a status patch and the Event, an update two patches; no
+     * GET before a patch (fabric8 reads an object first when the patch selects it withName).
+     */
+    @Test
+    void anAlertIsWrittenWithoutReadingItFirst() {
+        String name = AlertKey.of(KUBE, PATH).objectName();
+        String alerts = "/apis/beesting.dev/v1alpha1/namespaces/cms/honeytokenalerts";
+        String events = "/api/v1/namespaces/cms/events";
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> writer.pending() == 0);
+            assertThat(apiServer.takeRequests())
+                    .containsExactly("POST " + alerts, "PATCH " + alerts + "/" + name + "/status", "POST " + events);
+
+            writer.publish(access(2, 4712, "cat", T0.plusSeconds(1)));
+            clock.advance(Duration.ofSeconds(10));
+            writer.wake();
+            await().until(() -> writer.pending() == 0);
+            assertThat(apiServer.takeRequests())
+                    .containsExactly("PATCH " + alerts + "/" + name + "/status", "PATCH " + events + "/" + name);
+        }
+        assertThat(alertCount()).isEqualTo(2);
+        assertThat(event().getCount()).isEqualTo(2);
+    }
+
     @Test
     void aHundredMoreAccessesUpdateTheSameAlertToAnExactCountWithinOneWritePerInterval() {
         try (AlertWriter writer = writer(FAST)) {

@@ -110,6 +110,22 @@ class NodeStatusWriterIT {
         return new NodeConfig(NodeConfig.API_VERSION, generation, List.of());
     }
 
+    /** fabric8 reads an object before a patch selected withName: a GET per heartbeat the writer has no use for. */
+    @Test
+    void aStatusWriteIsOnePatchWithNoReadBeforeIt() {
+        String status = "PATCH /apis/beesting.dev/v1alpha1/honeytokennodes/worker-1/status";
+        try (NodeStatusWriter writer = writer()) {
+            await().until(() -> writer.writes() == 1);
+            assertThat(apiServer.takeRequests())
+                    .containsExactly("POST /apis/beesting.dev/v1alpha1/honeytokennodes", status);
+
+            clock.advance(Duration.ofSeconds(60));
+            writer.changed();
+            await().until(() -> writer.writes() == 2);
+            assertThat(apiServer.takeRequests()).containsExactly(status);
+        }
+    }
+
     @Test
     void aQuietNodeIsRewrittenOnlyAtTheHeartbeat() {
         try (NodeStatusWriter writer = writer()) {
