@@ -109,12 +109,18 @@ class HelmChartIT {
                 "images.operator.tag", "0.2.0",
                 "operator.replicas", 3,
                 "agent.tier", "fanotify",
+                "agent.alertWritesPerSecond", 20,
+                "agent.alertWriteBurst", 200,
                 "logFormat", "json",
                 "defaultPolicy.namespaces[0]", "cms")));
         JsonNode agent = chart.get("DaemonSet/beesting-system/beesting-agent").at("/spec/template/spec/containers/0");
         assertThat(agent.path("image").asText())
                 .isEqualTo("registry.example/sec/beesting-agent@sha256:" + "0".repeat(64));
-        assertThat(agent.path("args").toString()).contains("--tier=fanotify").contains("--log-format=json");
+        assertThat(agent.path("args").toString())
+                .contains("--tier=fanotify")
+                .contains("--log-format=json")
+                .contains("--alert-writes-per-second=20")
+                .contains("--alert-write-burst=200");
         JsonNode operator = chart.get("Deployment/beesting-system/beesting-operator");
         assertThat(operator.at("/spec/replicas").asInt()).isEqualTo(3);
         assertThat(operator.at("/spec/template/spec/containers/0/args").toString())

@@ -38,6 +38,8 @@ final class SimulatedNode implements AutoCloseable {
         this.alerts = AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC());
         this.status = NodeStatusWriter.start(
                 client, name, "fleet-bench", this::state, NodeStatusWriter.Settings.defaults(), Clock.systemUTC());
+        // as NodeCommand does when the reconciler applied a generation (here: the moment the watcher holds it)
+        watcher.onNewGeneration(config -> status.changed());
     }
 
     /** Starts the three parts, as {@code NodeCommand} does in a cluster; the node owns {@code client} from now on. */

@@ -2,6 +2,8 @@ package dev.beesting.agent.kube;
 
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -15,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The API calls behind {@link AlertWriter}. Updates are JSON (merge) patches without a resourceVersion: the agent
- * is the only writer of these objects, and such patches work on every API server (no server-side apply).
+ * is the only writer of these objects, and such patches work on every API server (no server-side apply). Patches go
+ * through {@code resource(item)} of an object that holds only the name: fabric8 reads the whole object from the
+ * server before a patch selected {@code withName}, a GET per write that nothing here needs.
  */
 final class AlertApi {
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
@@ -67,8 +71,7 @@ final class AlertApi {
         String patch = Serialization.asJson(
                 List.of(Map.of("op", "add", "path", "/status", "value", AlertResources.status(record))));
         return notFoundAsFalse(() -> client.resources(HoneytokenAlert.class)
-                .inNamespace(record.key().namespace())
-                .withName(record.objectName())
+                .resource(named(new HoneytokenAlert(), record))
                 .subresource("status")
                 .patch(JSON_PATCH, patch));
     }
@@ -76,11 +79,8 @@ final class AlertApi {
     /** Updates count, time and message of the Pod's Event; false if it does not exist (Events expire). */
     boolean patchEvent(AlertRecord record) {
         String patch = Serialization.asJson(AlertResources.eventUpdate(record));
-        return notFoundAsFalse(() -> client.v1()
-                .events()
-                .inNamespace(record.key().namespace())
-                .withName(record.objectName())
-                .patch(MERGE, patch));
+        return notFoundAsFalse(
+                () -> client.v1().events().resource(named(new Event(), record)).patch(MERGE, patch));
     }
 
     boolean createOrPatchEvent(AlertRecord record) {
@@ -95,6 +95,15 @@ final class AlertApi {
             }
         }
         return patchEvent(record);
+    }
+
+    /** {@code object} naming the record's alert (or Event) and nothing else: the target of a patch. */
+    private static <T extends HasMetadata> T named(T object, AlertRecord record) {
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setNamespace(record.key().namespace());
+        metadata.setName(record.objectName());
+        object.setMetadata(metadata);
+        return object;
     }
 
     private boolean notFoundAsFalse(Runnable call) {

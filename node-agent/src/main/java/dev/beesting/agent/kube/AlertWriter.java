@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Turns alerts into one HoneytokenAlert per (pod uid, container, path) plus a Warning Event on the Pod. The first
  * access is written at once; later ones update counts at most once per {@link Settings#minWriteInterval()} per
  * alert. {@link #publish} only updates memory and signals; a virtual thread does the API calls, retries through
- * outages with backoff and keeps what is not yet delivered in the state dir so a restart loses nothing.
+ * outages with backoff and keeps what is not yet delivered in the state dir so a restart loses nothing. Its requests
+ * keep to an {@link AlertWriteLimit}; alerts over it wait in the store.
  */
 public final class AlertWriter implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(AlertWriter.class);
@@ -38,6 +40,7 @@ public final class AlertWriter implements AlertSink {
      * @param maxAlerts alerts kept in memory; beyond it the least recently seen is forgotten
      * @param maxAttempts answered failures of one alert's update (a 500 for it while others succeed) before that
      *     update is dropped, so one poison alert never holds up the others
+     * @param writeLimit the agent's request limit for alerts and Events
      */
     public record Settings(
             Duration minWriteInterval,
@@ -45,7 +48,8 @@ public final class AlertWriter implements AlertSink {
             Duration retryMax,
             Duration persistInterval,
             int maxAlerts,
-            int maxAttempts) {
+            int maxAttempts,
+            AlertWriteLimit writeLimit) {
         public static final int DEFAULT_MAX_ATTEMPTS = 10;
 
         public Settings(
@@ -54,7 +58,18 @@ public final class AlertWriter implements AlertSink {
                 Duration retryMax,
                 Duration persistInterval,
                 int maxAlerts) {
-            this(minWriteInterval, retryMin, retryMax, persistInterval, maxAlerts, DEFAULT_MAX_ATTEMPTS);
+            this(
+                    minWriteInterval,
+                    retryMin,
+                    retryMax,
+                    persistInterval,
+                    maxAlerts,
+                    DEFAULT_MAX_ATTEMPTS,
+                    AlertWriteLimit.DEFAULT);
+        }
+
+        public Settings withWriteLimit(AlertWriteLimit limit) {
+            return new Settings(minWriteInterval, retryMin, retryMax, persistInterval, maxAlerts, maxAttempts, limit);
         }
 
         public static Settings defaults() {
@@ -79,8 +94,9 @@ public final class AlertWriter implements AlertSink {
     // loop thread only; retries are paced in monotonic time (they are about the network), while the injected
     // clock decides what alerts say and when an alert may be written again
     private final Backoff outage;
+    private final AlertThrottle throttle;
 
-    private AlertWriter(KubernetesClient client, Path stateDir, Settings settings, Clock clock) {
+    private AlertWriter(KubernetesClient client, Path stateDir, Settings settings, Clock clock, LongSupplier nanoTime) {
         this.clock = clock;
         this.settings = settings;
         this.store = new AlertStore(settings.maxAlerts());
@@ -90,13 +106,20 @@ public final class AlertWriter implements AlertSink {
         this.delivery = new AlertDelivery(
                 new AlertApi(client), store, AlertNames.inStateDir(stateDir), settings.minWriteInterval(), loop::wake);
         this.outage = new Backoff(settings.retryMin(), settings.retryMax());
+        this.throttle = new AlertThrottle(settings.writeLimit(), nanoTime);
         restorePending();
         loop.start();
     }
 
     /** Loads alerts a previous run could not deliver and starts delivering. */
     public static AlertWriter start(KubernetesClient client, Path stateDir, Settings settings, Clock clock) {
-        return new AlertWriter(client, stateDir, settings, clock);
+        return start(client, stateDir, settings, clock, System::nanoTime);
+    }
+
+    /** With the write limit's monotonic clock given (a test's). */
+    static AlertWriter start(
+            KubernetesClient client, Path stateDir, Settings settings, Clock clock, LongSupplier nanoTime) {
+        return new AlertWriter(client, stateDir, settings, clock, nanoTime);
     }
 
     private void restorePending() {
@@ -161,6 +184,16 @@ public final class AlertWriter implements AlertSink {
         return store.dropped();
     }
 
+    /** Alert deliveries that waited for the {@link AlertWriteLimit}, each counted once. */
+    public long throttled() {
+        return throttle.throttled();
+    }
+
+    /** Alerts due now that the {@link AlertWriteLimit} holds back. */
+    public int waitingForLimit() {
+        return throttle.waiting();
+    }
+
     /** Alerts with changes not yet written to the API server. */
     public int pending() {
         return store.pending();
@@ -187,7 +220,14 @@ public final class AlertWriter implements AlertSink {
         }
         AlertStore.Due due = store.due(now, all);
         Instant next = due.next();
-        for (AlertState state : due.now()) {
+        for (int i = 0; i < due.now().size(); i++) {
+            AlertState state = due.now().get(i);
+            Duration untilTurn = throttle.turn(state, due.now().size() - i);
+            if (untilTurn.isPositive()) {
+                reachable(i);
+                return untilTurn; // the rest stay pending in the store, first in line next time
+            }
+            long requestsBefore = delivery.requests();
             try {
                 delivery.write(state, now);
             } catch (KubernetesClientException e) {
@@ -214,15 +254,20 @@ public final class AlertWriter implements AlertSink {
                 // whatever the API server answered (a forged object, a malformed field) must not end this loop
                 writeErrors.incrementAndGet();
                 delivery.giveUp(state, e);
+            } finally {
+                throttle.spent(delivery.requests() - requestsBefore);
             }
         }
-        if (outage.failing() && !due.now().isEmpty()) {
-            outage.succeeded();
-            LOG.info(
-                    "API server reachable again, pending alerts delivered delivered={}",
-                    due.now().size());
-        }
+        throttle.caughtUp();
+        reachable(due.now().size());
         return next == null ? IDLE : Duration.between(now, next);
+    }
+
+    private void reachable(int delivered) {
+        if (outage.failing() && delivered > 0) {
+            outage.succeeded();
+            LOG.info("API server reachable again, pending alerts delivered delivered={}", delivered);
+        }
     }
 
     /** Delivers what it can right away, saves the rest to the state dir, then stops. */

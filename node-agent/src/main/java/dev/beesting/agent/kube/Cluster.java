@@ -30,9 +30,13 @@ public final class Cluster implements AutoCloseable {
         return NodeConfigWatcher.start(client, namespace, Optional.of(stateDir.resolve(NodeConfigWatcher.SAVED)));
     }
 
-    /** Starts writing HoneytokenAlerts and Pod Events, keeping undelivered ones under {@code stateDir}. */
-    public AlertWriter startAlertWriter(Path stateDir, Clock clock) {
-        return AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), clock);
+    /**
+     * Starts writing HoneytokenAlerts and Pod Events within {@code limit}, keeping undelivered ones under
+     * {@code stateDir}.
+     */
+    public AlertWriter startAlertWriter(Path stateDir, AlertWriteLimit limit, Clock clock) {
+        return AlertWriter.start(
+                client, stateDir, AlertWriter.Settings.defaults().withWriteLimit(limit), clock);
     }
 
     /** Starts keeping this node's HoneytokenNode status current. */

@@ -179,9 +179,12 @@ public final class NodeStatusWriter implements AutoCloseable {
         }
         String patch =
                 Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status(state, now))));
+        // patched through an object holding only the name: selected withName, fabric8 would GET the node first
+        HoneytokenNode target = new HoneytokenNode();
+        target.setMetadata(new ObjectMetaBuilder().withName(nodeName).build());
         try {
             client.resources(HoneytokenNode.class)
-                    .withName(nodeName)
+                    .resource(target)
                     .subresource("status")
                     .patch(JSON_PATCH, patch);
         } catch (KubernetesClientException e) {

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ public final class AgentMetrics implements AlertSink {
     private final Info detector;
     private volatile BooleanSupplier nriConnected;
     private volatile LongSupplier configGeneration;
+    private volatile LongSupplier alertWritesThrottled;
+    private volatile IntSupplier alertWritesWaiting;
     private HttpServer server;
 
     public AgentMetrics() {
@@ -140,6 +143,27 @@ public final class AgentMetrics implements AlertSink {
                     }
                 })
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("beesting_alert_writes_throttled_total")
+                .help("Alert deliveries that waited for the agent's client-side write limit (--alert-writes-per-second,"
+                        + " --alert-write-burst), each counted once.")
+                .callback(callback -> {
+                    LongSupplier total = alertWritesThrottled;
+                    if (total != null) {
+                        callback.call(total.getAsLong());
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("beesting_alert_writes_waiting")
+                .help("Alerts due to be written that the client-side write limit holds back now.")
+                .callback(callback -> {
+                    IntSupplier waiting = alertWritesWaiting;
+                    if (waiting != null) {
+                        callback.call(waiting.getAsInt());
+                    }
+                })
+                .register(registry);
         detector = Info.builder()
                 .name("beesting_detector_info")
                 .help("The detector tier armed on this node (lsm, fentry, kprobe, fanotify or syscall).")
@@ -217,6 +241,12 @@ public final class AgentMetrics implements AlertSink {
     /** Exposes the node-config generation the agent has fully applied. */
     public void configGeneration(LongSupplier generation) {
         configGeneration = generation;
+    }
+
+    /** Exposes how often the alert writer waited for its write limit, and how many alerts wait for it now. */
+    public void alertWriteLimit(LongSupplier throttled, IntSupplier waiting) {
+        alertWritesWaiting = waiting;
+        alertWritesThrottled = throttled;
     }
 
     /** Exposes the webhook's delivery counts kept by the webhook sink ({@code sent}, {@code failed}, {@code dropped}). */

@@ -7,6 +7,7 @@ import dev.beesting.agent.alerts.WebhookSink;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
+import dev.beesting.agent.kube.AlertWriteLimit;
 import dev.beesting.agent.kube.AlertWriter;
 import dev.beesting.agent.kube.Cluster;
 import dev.beesting.agent.kube.NodeConfigWatcher;
@@ -78,6 +79,19 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", description = "serve /metrics on this port (0: off)")
     int metricsPort;
 
+    @Option(
+            names = "--alert-writes-per-second",
+            defaultValue = "5",
+            description = "average API requests per second for HoneytokenAlerts and their Events (0: no limit);"
+                    + " alerts over it wait, none is dropped")
+    double alertWritesPerSecond;
+
+    @Option(
+            names = "--alert-write-burst",
+            defaultValue = "50",
+            description = "API requests for alerts at once after a quiet spell")
+    int alertWriteBurst;
+
     @Mixin
     WebhookOptions webhook = new WebhookOptions();
 
@@ -92,17 +106,25 @@ public final class NodeCommand implements Callable<Integer> {
             System.err.println("--tier: " + e.getMessage());
             return 2;
         }
+        AlertWriteLimit writeLimit;
+        try {
+            writeLimit = new AlertWriteLimit(alertWritesPerSecond, alertWriteBurst);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--alert-writes-per-second, --alert-write-burst: " + e.getMessage());
+            return 2;
+        }
         String node = nodeName == null || nodeName.isBlank() ? hostName() : nodeName;
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            return run(node, forced, opened);
+            return run(node, forced, writeLimit, opened);
         } finally {
             closeAll(opened);
             closed.countDown();
         }
     }
 
-    private int run(String node, Optional<Tier> forced, Deque<AutoCloseable> opened) throws Exception {
+    private int run(String node, Optional<Tier> forced, AlertWriteLimit writeLimit, Deque<AutoCloseable> opened)
+            throws Exception {
         AgentMetrics metrics = new AgentMetrics();
         opened.push(metrics);
         List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(System.out), metrics));
@@ -142,8 +164,9 @@ public final class NodeCommand implements Callable<Integer> {
             opened.push(watcher);
             config = watcher;
             onNewGeneration = watcher::onNewGeneration;
-            alertWriter = cluster.startAlertWriter(stateDir, Clock.systemUTC());
+            alertWriter = cluster.startAlertWriter(stateDir, writeLimit, Clock.systemUTC());
             sinks.add(alertWriter);
+            metrics.alertWriteLimit(alertWriter::throttled, alertWriter::waitingForLimit);
             metrics.countDropped("alerts", alertWriter::dropped);
             metrics.countApiWriteErrors("alerts", alertWriter::writeErrors);
             metrics.countAlertsRefused("squatted", alertWriter::squatted);
@@ -172,6 +195,8 @@ public final class NodeCommand implements Callable<Integer> {
         if (cluster != null) {
             NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
             opened.push(status);
+            // a finished rollout reaches the HoneytokenNode now, not at the writer's next periodic check
+            agent.reconciler().onApplied(generation -> status.changed());
             metrics.countApiWriteErrors("node-status", status::writeErrors);
         }
         if (metricsPort > 0) {

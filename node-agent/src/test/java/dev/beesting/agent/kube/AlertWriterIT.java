@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,75 @@ class AlertWriterIT {
                 .isEqualTo(
                         "process cat (pid 4711, uid 0) opened honeytoken " + PATH + " (policy fake-aws-credentials)");
         assertThat(event.getCount()).isEqualTo(1);
+    }
+
+    /**
+     * What the API server sees: a new alert costs a create, a status patch and the Event, an update two patches; no
+     * GET before a patch (fabric8 reads an object first when the patch selects it withName).
+     */
+    @Test
+    void anAlertIsWrittenWithoutReadingItFirst() {
+        String name = AlertKey.of(KUBE, PATH).objectName();
+        String alerts = "/apis/beesting.dev/v1alpha1/namespaces/cms/honeytokenalerts";
+        String events = "/api/v1/namespaces/cms/events";
+        try (AlertWriter writer = writer(FAST)) {
+            writer.publish(access(1, 4711, "cat", T0));
+            await().until(() -> writer.pending() == 0);
+            assertThat(apiServer.takeRequests())
+                    .containsExactly("POST " + alerts, "PATCH " + alerts + "/" + name + "/status", "POST " + events);
+
+            writer.publish(access(2, 4712, "cat", T0.plusSeconds(1)));
+            clock.advance(Duration.ofSeconds(10));
+            writer.wake();
+            await().until(() -> writer.pending() == 0);
+            assertThat(apiServer.takeRequests())
+                    .containsExactly("PATCH " + alerts + "/" + name + "/status", "PATCH " + events + "/" + name);
+        }
+        assertThat(alertCount()).isEqualTo(2);
+        assertThat(event().getCount()).isEqualTo(2);
+    }
+
+    /**
+     * A storm over the client-side limit: 10 new alerts (3 requests each) against 2 requests a second, burst 4, on a
+     * monotonic clock the test moves. At every moment the requests stay within burst + rate × elapsed plus one
+     * delivery's overdraft, the writer keeps up with what the limit allows, and every alert arrives.
+     */
+    @Test
+    void aBurstOverTheWriteLimitIsWrittenAtTheLimitsRateAndNoneIsLost() {
+        AtomicLong nanos = new AtomicLong();
+        AlertWriter.Settings limited = FAST.withWriteLimit(new AlertWriteLimit(2, 4));
+        int alerts = 10;
+        int requests = 3 * alerts;
+        try (AlertWriter writer = AlertWriter.start(client, stateDir, limited, clock, nanos::get)) {
+            for (int i = 1; i <= alerts; i++) {
+                writer.publish(access(Alerts.tokenInPod("pod-" + i, "uid-" + i), 1, 100 + i, "cat", T0));
+            }
+            long seconds = 0;
+            while (true) {
+                long allowed = 4 + 2 * seconds;
+                // the writer goes on while a token is left: it stops only below one
+                await().until(() -> writer.apiRequests() >= Math.min(requests, allowed));
+                assertThat(writer.apiRequests()).as("after %d s", seconds).isLessThanOrEqualTo(allowed + 2);
+                if (writer.apiRequests() == requests) {
+                    break;
+                }
+                nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+                seconds++;
+                writer.wake();
+            }
+            await().until(() -> writer.pending() == 0);
+            // 30 requests at 2 a second after a burst of 4 (and one overdraft of 2): 12 s at the least
+            assertThat(seconds).isBetween(12L, 13L);
+            assertThat(writer.apiRequests()).isEqualTo(requests);
+            assertThat(writer.throttled()).isPositive();
+            assertThat(writer.waitingForLimit()).isZero();
+        }
+        assertThat(client.resources(HoneytokenAlert.class)
+                        .inNamespace("cms")
+                        .list()
+                        .getItems())
+                .hasSize(alerts);
+        assertThat(client.v1().events().inNamespace("cms").list().getItems()).hasSize(alerts);
     }
 
     @Test

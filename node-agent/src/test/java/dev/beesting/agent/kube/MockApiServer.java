@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.function.Function;
@@ -31,10 +32,14 @@ import java.util.stream.Stream;
 final class MockApiServer implements AutoCloseable {
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
     private volatile Function<RecordedRequest, MockResponse> override = request -> null;
+    private final List<String> requests = new ArrayList<>(); // guarded by itself
     // answers what the test overrides, the CRUD store everything else
     private final Dispatcher dispatcher = new Dispatcher() {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            synchronized (requests) {
+                requests.add(request.getMethod() + " " + request.getPath());
+            }
             MockResponse answer = override.apply(request);
             return answer != null ? answer : crud.dispatch(request);
         }
@@ -57,6 +62,7 @@ final class MockApiServer implements AutoCloseable {
                 }
             }
         }
+        takeRequests();
     }
 
     private void start(int wanted) {
@@ -97,6 +103,15 @@ final class MockApiServer implements AutoCloseable {
                         .setHeader("Content-Type", "application/json")
                         .setBody(status)
                 : null;
+    }
+
+    /** The requests served since the last call (or the CRDs' registration), as "METHOD path?query", in order. */
+    List<String> takeRequests() {
+        synchronized (requests) {
+            List<String> taken = List.copyOf(requests);
+            requests.clear();
+            return taken;
+        }
     }
 
     void stop() {

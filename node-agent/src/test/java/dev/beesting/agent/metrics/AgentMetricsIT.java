@@ -55,6 +55,7 @@ class AgentMetricsIT {
             metrics.nriConnected(() -> false);
             metrics.configGeneration(() -> 7);
             metrics.countWebhook("failed", () -> 4);
+            metrics.alertWriteLimit(() -> 12, () -> 3);
 
             String body = scrape(port);
             assertThat(body)
@@ -71,6 +72,8 @@ class AgentMetricsIT {
                     .contains("beesting_nri_connected 0.0")
                     .contains("beesting_node_config_generation 7.0")
                     .contains("beesting_webhook_deliveries_total{result=\"failed\"} 4.0")
+                    .contains("beesting_alert_writes_throttled_total 12.0")
+                    .contains("beesting_alert_writes_waiting 3.0")
                     // the JVM's own, as on the operator
                     .contains("jvm_memory_used_bytes")
                     .contains("jvm_threads_current");
@@ -85,7 +88,8 @@ class AgentMetricsIT {
             assertThat(body)
                     .doesNotContain("beesting_nri_connected 0")
                     .doesNotContain("beesting_detector_info{")
-                    .doesNotContain("beesting_node_config_generation 0");
+                    .doesNotContain("beesting_node_config_generation 0")
+                    .doesNotContain("beesting_alert_writes_waiting 0");
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /** Records what is armed; for testing the token logic without a kernel. Detection itself is tested for real. */
-final class FakeDetector implements Detector {
+public final class FakeDetector implements Detector {
     final Map<Long, Path> armed = new ConcurrentHashMap<>();
     final Map<Long, AccessAction> actions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();

@@ -7,6 +7,7 @@ import dev.beesting.api.nodeconfig.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,32 @@ class ReconcilerTest {
         passOnce();
 
         assertThat(reconciler.appliedGeneration()).isEqualTo(3);
+    }
+
+    @Test
+    void eachNewlyAppliedGenerationIsAnnouncedOnce() {
+        List<Long> announced = new CopyOnWriteArrayList<>();
+        reconciler.onApplied(announced::add);
+
+        passOnce();
+        passOnce();
+        config.set(config(4));
+        passOnce();
+
+        assertThat(announced).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void aFailedPassAnnouncesNothing() {
+        passOnce();
+        List<Long> announced = new CopyOnWriteArrayList<>();
+        reconciler.onApplied(announced::add);
+        config.set(config(4));
+        fault.set(new IllegalStateException("config unreadable"));
+
+        passOnce();
+
+        assertThat(announced).isEmpty();
     }
 
     private void passOnce() {
