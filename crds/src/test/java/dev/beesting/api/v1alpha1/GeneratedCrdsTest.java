@@ -70,6 +70,8 @@ class GeneratedCrdsTest {
                         "Pod",
                         "Container",
                         "Process",
+                        "Parent",
+                        "Origin",
                         "Path",
                         "Severity",
                         "Count",
