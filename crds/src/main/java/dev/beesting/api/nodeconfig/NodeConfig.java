@@ -4,17 +4,27 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * Everything a node agent needs to plant tokens: every accepted policy with namespaces and Secret values resolved.
+ * Everything a node agent needs to plant tokens: every accepted policy with its Secret values resolved.
  *
- * @param apiVersion format version, {@link #API_VERSION}
- * @param generation increases by one whenever the content changes
+ * <p>Two formats, in two keys of the same Secret. {@link #API_VERSION} (v1, key {@link #SECRET_KEY}) names, per
+ * policy, every namespace its selector matched, so it grows with the cluster's namespaces and changes with every
+ * namespace label. {@link #API_VERSION_V2} (v2, key {@link #SECRET_KEY_V2}) carries the namespace selector itself;
+ * agents match it against the namespace labels they watch, so a namespace change rewrites nothing. The operator
+ * writes v2 always and v1 while some node has not reported reading v2 ({@code HoneytokenNode.status.configFormat}).
+ *
+ * @param apiVersion format version, {@link #API_VERSION} or {@link #API_VERSION_V2}
+ * @param generation increases by one whenever the content changes (shared by both formats of one Secret)
  * @param policies accepted policies, sorted by name
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeConfig(String apiVersion, long generation, List<CompiledPolicy> policies) {
     public static final String API_VERSION = "beesting.dev/nodeconfig/v1";
+    public static final String API_VERSION_V2 = "beesting.dev/nodeconfig/v2";
     public static final String SECRET_NAME = "beesting-node-config";
     public static final String SECRET_KEY = "config.json";
+    public static final String SECRET_KEY_V2 = "config-v2.json";
+    /** What {@code HoneytokenNode.status.configFormat} says of an agent that reads v2. */
+    public static final String FORMAT_V2 = "v2";
 
     public NodeConfig {
         policies = policies == null ? List.of() : List.copyOf(policies);
@@ -22,5 +32,10 @@ public record NodeConfig(String apiVersion, long generation, List<CompiledPolicy
 
     public static NodeConfig empty() {
         return new NodeConfig(API_VERSION, 0, List.of());
+    }
+
+    /** Whether policies select namespaces by selector (v2) rather than by name (v1). */
+    public boolean bySelector() {
+        return API_VERSION_V2.equals(apiVersion);
     }
 }

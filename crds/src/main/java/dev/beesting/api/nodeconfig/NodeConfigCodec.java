@@ -35,9 +35,11 @@ public final class NodeConfigCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("node config is not valid JSON: " + e.getOriginalMessage(), e);
         }
-        if (!NodeConfig.API_VERSION.equals(config.apiVersion())) {
+        if (!NodeConfig.API_VERSION.equals(config.apiVersion())
+                && !NodeConfig.API_VERSION_V2.equals(config.apiVersion())) {
             throw new IllegalArgumentException("node config apiVersion '" + config.apiVersion()
-                    + "' is not supported (expected " + NodeConfig.API_VERSION + ")");
+                    + "' is not supported (expected " + NodeConfig.API_VERSION + " or " + NodeConfig.API_VERSION_V2
+                    + ")");
         }
         return config;
     }

@@ -27,6 +27,15 @@ public class HoneytokenNodeStatus {
     @JsonPropertyDescription("Detector tier in use: lsm, fentry, kprobe, fanotify or syscall.")
     public String detector;
 
+    /**
+     * Newest node configuration format the agent reads: v2 (namespace selectors, matched on the node). Absent from
+     * agents that read only v1; the operator keeps writing v1 while any node lacks it.
+     */
+    @JsonPropertyDescription("Newest node configuration format the agent reads: v2 (namespace selectors, matched on"
+            + " the node). Absent from agents that read only v1; the operator keeps writing v1 while any node lacks"
+            + " it.")
+    public String configFormat;
+
     /** Generation of the node configuration the agent applied. */
     @JsonPropertyDescription("Generation of the node configuration the agent applied.")
     public Long configGeneration;

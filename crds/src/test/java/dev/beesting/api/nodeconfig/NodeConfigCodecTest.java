@@ -35,6 +35,24 @@ class NodeConfigCodecTest {
     }
 
     @Test
+    void formatV2CarriesTheNamespaceSelectorAndV1StaysAsItWas() {
+        LabelSelector selector = new LabelSelector(Map.of("beesting.dev/protect", "true"), null);
+        NodeConfig v2 = new NodeConfig(
+                NodeConfig.API_VERSION_V2,
+                7,
+                CONFIG.policies().stream().map(p -> p.withSelector(selector)).toList());
+
+        String json = NodeConfigCodec.write(v2);
+
+        assertThat(NodeConfigCodec.read(json)).isEqualTo(v2);
+        assertThat(NodeConfigCodec.read(json).bySelector()).isTrue();
+        assertThat(json).contains("\"namespaceSelector\" : {", "\"beesting.dev/protect\" : \"true\"");
+        // the v1 document an older agent reads has not one byte more than before v2
+        assertThat(NodeConfigCodec.write(CONFIG)).doesNotContain("namespaceSelector");
+        assertThat(CONFIG.bySelector()).isFalse();
+    }
+
+    @Test
     void rejectsAnotherFormatVersionByName() {
         assertThatThrownBy(() -> NodeConfigCodec.read("{\"apiVersion\":\"beesting.dev/nodeconfig/v9\"}"))
                 .isInstanceOf(IllegalArgumentException.class)
