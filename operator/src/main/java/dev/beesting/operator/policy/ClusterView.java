@@ -55,7 +55,23 @@ final class ClusterView {
                         && "true".equals(s.getMetadata().getLabels().get(SecretKeyRef.TOKEN_SOURCE_LABEL)))
                 .forEach(s -> secrets.put(s.getMetadata().getName(), decodedData(s)));
         return new PolicyInputs(
-                operatorNamespace, live, labels, secrets, nodeConfig.stored().flatMap(NodeConfigSecret::read));
+                operatorNamespace,
+                live,
+                labels,
+                secrets,
+                nodeConfig.stored().flatMap(NodeConfigSecret::read),
+                v1Wanted(),
+                nodeConfig.stored().flatMap(NodeConfigSecret::readV1));
+    }
+
+    /**
+     * Whether any node's agent has not reported reading format v2 (an agent of an earlier release, during an
+     * upgrade or on a node left behind): v1 stays stored for it until it does or its HoneytokenNode goes.
+     */
+    boolean v1Wanted() {
+        return nodes.list()
+                .anyMatch(node ->
+                        node.getStatus() == null || !NodeConfig.FORMAT_V2.equals(node.getStatus().configFormat));
     }
 
     /** Nodes whose applied config generation is at least {@code since}. */

@@ -106,10 +106,11 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
         if (written.getSingleOperation()
                 != io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult.Operation.NONE) {
             LOG.info(
-                    "node config written generation={} policies={} bytes={} trigger={}",
+                    "node config written generation={} policies={} bytes={} formats={} trigger={}",
                     result.config().generation(),
                     result.config().policies().size(),
                     result.bytes(),
+                    result.v1Json().isPresent() ? "v1,v2" : "v2",
                     name);
         }
         if (context.isPrimaryResourceDeleted()) {

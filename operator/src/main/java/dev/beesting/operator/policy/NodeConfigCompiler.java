@@ -6,6 +6,7 @@ import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicySpec;
+import dev.beesting.api.v1alpha1.LabelSelector;
 import dev.beesting.api.v1alpha1.TokenSpec;
 import dev.beesting.api.v1alpha1.validation.FieldError;
 import dev.beesting.api.v1alpha1.validation.HoneytokenPolicyValidator;
@@ -16,10 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Compiles every live policy into one node config. Pure: the same inputs always give the same result, which is what
+ * Compiles every live policy into one node config, in format v2 and, while some node still reads it, v1. Pure: the same inputs always give the same result, which is what
  * makes "any reconcile recomputes everything" safe.
  */
 public final class NodeConfigCompiler {
@@ -43,39 +45,55 @@ public final class NodeConfigCompiler {
 
     public CompilationResult compile(PolicyInputs inputs) {
         Map<String, PolicyOutcome> outcomes = new HashMap<>();
-        List<CompiledPolicy> fitting = new ArrayList<>();
-        int emptySize = utf8Length(NodeConfigCodec.write(new NodeConfig(NodeConfig.API_VERSION, 0, List.of())));
-        long estimate = emptySize + 24; // room for a longer generation number
+        List<CompiledPolicy> fitting = new ArrayList<>(); // v1 form: namespaces by name
+        Map<String, LabelSelector> selectors = new HashMap<>();
+        boolean v1Wanted = inputs.v1Wanted();
+        long estimate = emptySize(NodeConfig.API_VERSION_V2) + (v1Wanted ? emptySize(NodeConfig.API_VERSION) : 0) + 48;
         NamespaceIndex namespaces = new NamespaceIndex(inputs.namespaceLabels());
         for (HoneytokenPolicy policy :
                 inputs.policies().stream().sorted(OLDEST_FIRST).toList()) {
             String name = policy.getMetadata().getName();
             PolicyOutcome outcome = compileOne(policy, inputs, namespaces);
             if (outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled)) {
-                int size =
-                        utf8Length(NodeConfigCodec.write(new NodeConfig(NodeConfig.API_VERSION, 0, List.of(compiled))))
-                                - emptySize
-                                + 4;
+                LabelSelector selector = policy.getSpec().namespaceSelector;
+                // a policy costs its v2 form, and its v1 form (which grows with the namespaces) while v1 is stored
+                long size = policySize(NodeConfig.API_VERSION_V2, compiled.withSelector(selector))
+                        + (v1Wanted ? policySize(NodeConfig.API_VERSION, compiled) : 0);
                 if (estimate + size > limitBytes) {
                     outcome = tooLarge(estimate + size);
                 } else {
                     estimate += size;
                     fitting.add(compiled);
+                    selectors.put(name, selector);
                 }
             }
             outcomes.put(name, outcome);
         }
         while (true) {
-            NodeConfig config = withGeneration(fitting, inputs);
-            String json = NodeConfigCodec.write(config);
-            int bytes = utf8Length(json);
+            long generation = generation(fitting, selectors, inputs);
+            NodeConfig v1 = new NodeConfig(NodeConfig.API_VERSION, generation, byName(fitting));
+            NodeConfig v2 = new NodeConfig(NodeConfig.API_VERSION_V2, generation, v2Policies(fitting, selectors));
+            String json = NodeConfigCodec.write(v2);
+            Optional<String> v1Json = v1Wanted ? Optional.of(NodeConfigCodec.write(v1)) : Optional.empty();
+            int bytes = utf8Length(json)
+                    + v1Json.map(NodeConfigCompiler::utf8Length).orElse(0);
             if (bytes <= limitBytes || fitting.isEmpty()) {
-                return new CompilationResult(config, json, bytes, outcomes);
+                return new CompilationResult(v2, json, v1, v1Json, bytes, outcomes);
             }
             // the estimate was short (it should not be): drop the newest fitting policy and measure again
             CompiledPolicy last = fitting.removeLast();
             outcomes.put(last.name(), tooLarge(bytes));
         }
+    }
+
+    private static int emptySize(String apiVersion) {
+        return utf8Length(NodeConfigCodec.write(new NodeConfig(apiVersion, 0, List.of())));
+    }
+
+    private static long policySize(String apiVersion, CompiledPolicy policy) {
+        return utf8Length(NodeConfigCodec.write(new NodeConfig(apiVersion, 0, List.of(policy))))
+                - emptySize(apiVersion)
+                + 4;
     }
 
     private PolicyOutcome.Rejected tooLarge(long bytes) {
@@ -119,15 +137,38 @@ public final class NodeConfigCompiler {
         return new CompiledToken(token.path, token.mode, value, content.template);
     }
 
-    /** Same content keeps the generation; any change (or a first config) takes the next one. */
-    private static NodeConfig withGeneration(List<CompiledPolicy> fitting, PolicyInputs inputs) {
-        List<CompiledPolicy> byName = fitting.stream()
+    /**
+     * Same content keeps the generation; any change (or a first config) takes the next one. Content is the v2
+     * document and, while v1 is stored, the v1 document too (a namespace label changes only v1, and the nodes that
+     * read v1 must see a new generation for it).
+     */
+    private static long generation(
+            List<CompiledPolicy> fitting, Map<String, LabelSelector> selectors, PolicyInputs inputs) {
+        if (inputs.current().isEmpty()) {
+            return 1L;
+        }
+        NodeConfig current = inputs.current().get();
+        boolean same = current.bySelector()
+                && current.policies().equals(v2Policies(fitting, selectors))
+                // v1 coming back (a node of an earlier release joined) needs no new generation: v1 was retired only
+                // while no node read it, so the joining node has applied an older generation or none
+                && (!inputs.v1Wanted()
+                        || inputs.currentV1()
+                                .map(v1 -> v1.policies().equals(byName(fitting)))
+                                .orElse(true));
+        return same ? current.generation() : current.generation() + 1;
+    }
+
+    private static List<CompiledPolicy> byName(List<CompiledPolicy> policies) {
+        return policies.stream()
                 .sorted(Comparator.comparing(CompiledPolicy::name))
                 .toList();
-        long generation = inputs.current()
-                .map(current -> current.policies().equals(byName) ? current.generation() : current.generation() + 1)
-                .orElse(1L);
-        return new NodeConfig(NodeConfig.API_VERSION, generation, byName);
+    }
+
+    private static List<CompiledPolicy> v2Policies(List<CompiledPolicy> fitting, Map<String, LabelSelector> selectors) {
+        return byName(fitting).stream()
+                .map(p -> p.withSelector(selectors.get(p.name())))
+                .toList();
     }
 
     private static String join(List<FieldError> errors) {

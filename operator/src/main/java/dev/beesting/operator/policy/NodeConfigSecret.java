@@ -34,19 +34,43 @@ public final class NodeConfigSecret {
                         GENERATION_ANNOTATION, Long.toString(result.config().generation())))
                 .endMetadata()
                 .withType("Opaque")
-                .withData(Map.of(NodeConfig.SECRET_KEY, base64(result.json())))
+                .withData(data(result))
                 .build();
     }
 
-    /** The stored config; a damaged one counts as an empty config at its annotated generation, so the next differs. */
+    /** Format v2 always; v1 beside it while some node still reads v1. */
+    private static Map<String, String> data(CompilationResult result) {
+        Map<String, String> data = new java.util.TreeMap<>();
+        data.put(NodeConfig.SECRET_KEY_V2, base64(result.json()));
+        result.v1Json().ifPresent(v1 -> data.put(NodeConfig.SECRET_KEY, base64(v1)));
+        return data;
+    }
+
+    /**
+     * The stored config, v2 where stored, else v1 (as an operator before v2 wrote it); a damaged one counts as an
+     * empty config at its annotated generation, so the next differs.
+     */
     public static Optional<NodeConfig> read(Secret secret) {
         if (secret == null) {
             return Optional.empty();
         }
-        String encoded = secret.getData() == null ? null : secret.getData().get(NodeConfig.SECRET_KEY);
+        boolean v2 = secret.getData() != null && secret.getData().containsKey(NodeConfig.SECRET_KEY_V2);
+        return read(secret, v2 ? NodeConfig.SECRET_KEY_V2 : NodeConfig.SECRET_KEY);
+    }
+
+    /** The stored v1 document, if the Secret has one. */
+    public static Optional<NodeConfig> readV1(Secret secret) {
+        if (secret == null || secret.getData() == null || !secret.getData().containsKey(NodeConfig.SECRET_KEY)) {
+            return Optional.empty();
+        }
+        return read(secret, NodeConfig.SECRET_KEY);
+    }
+
+    private static Optional<NodeConfig> read(Secret secret, String key) {
+        String encoded = secret.getData() == null ? null : secret.getData().get(key);
         try {
             if (encoded == null) {
-                throw new IllegalArgumentException("key " + NodeConfig.SECRET_KEY + " is missing");
+                throw new IllegalArgumentException("key " + key + " is missing");
             }
             return Optional.of(
                     NodeConfigCodec.read(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8)));

@@ -19,11 +19,13 @@ final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNod
     }
 
     /**
-     * Heartbeats update the node every few seconds; what matters to policies is the applied generation, whether the
-     * node can plant and detect at all, and which tokens it had to skip.
+     * Heartbeats update the node every few seconds; what matters to policies is the applied generation, the config
+     * format the node reads (the last node to read v2 lets v1 go), whether the node can plant and detect at all, and
+     * which tokens it had to skip.
      */
     static boolean generationChanged(HoneytokenNode newNode, HoneytokenNode oldNode) {
         return !Objects.equals(appliedGeneration(newNode), appliedGeneration(oldNode))
+                || !Objects.equals(configFormat(newNode), configFormat(oldNode))
                 || protecting(newNode) != protecting(oldNode)
                 || !Objects.equals(skipped(newNode), skipped(oldNode));
     }
@@ -44,6 +46,11 @@ final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNod
                 && Boolean.TRUE.equals(node.getStatus().nriConnected)
                 && node.getStatus().detector != null
                 && !node.getStatus().detector.isBlank();
+    }
+
+    /** The newest config format the node's agent reads; null for an agent that reads only v1. */
+    static String configFormat(HoneytokenNode node) {
+        return node.getStatus() == null ? null : node.getStatus().configFormat;
     }
 
     static Long appliedGeneration(HoneytokenNode node) {

@@ -13,18 +13,32 @@ import java.util.Optional;
  * @param policies every live policy
  * @param namespaceLabels namespace name to its labels
  * @param secretData Secret name (in the operator namespace) to its decoded data
- * @param current the node config currently stored, if any
+ * @param current the node config currently stored (v2 where stored, else v1), if any
+ * @param v1Wanted whether some node has not reported reading format v2, so v1 is stored beside it
+ * @param currentV1 the v1 document currently stored, if any
  */
 public record PolicyInputs(
         String operatorNamespace,
         List<HoneytokenPolicy> policies,
         Map<String, Map<String, String>> namespaceLabels,
         Map<String, Map<String, String>> secretData,
-        Optional<NodeConfig> current) {
+        Optional<NodeConfig> current,
+        boolean v1Wanted,
+        Optional<NodeConfig> currentV1) {
 
     public PolicyInputs {
         policies = List.copyOf(policies);
         namespaceLabels = Map.copyOf(namespaceLabels);
         secretData = Map.copyOf(secretData);
+    }
+
+    /** Inputs of a cluster whose nodes all read v2. */
+    public PolicyInputs(
+            String operatorNamespace,
+            List<HoneytokenPolicy> policies,
+            Map<String, Map<String, String>> namespaceLabels,
+            Map<String, Map<String, String>> secretData,
+            Optional<NodeConfig> current) {
+        this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty());
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Golden files: {@code golden/<case>/input.yaml} (namespaces, Secrets, policies) in, the node config
- * ({@code config.json}, uids and the config generation blanked) and every policy's Accepted condition ({@code accepted.txt}) out. Run with
+ * ({@code config.json} in format v1 and {@code config-v2.json} in v2, uids and the config generation blanked) and every policy's Accepted condition ({@code accepted.txt}) out. Run with
  * {@code -Dgolden.update=true} to rewrite the expected files after an intended change, then review the diff.
  */
 @Tag(KubeApi.TAG)
@@ -48,6 +48,7 @@ class GoldenNodeConfigIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"samples", "mixed"})
     void compilesTheInputsIntoTheGoldenNodeConfig(String name) throws IOException {
+        cluster.node("old-agent", null); // a node that reads only v1, so both formats are stored
         List<HasMetadata> applied = new ArrayList<>(cluster.apply("/golden/" + name + "/input.yaml"));
         if (name.equals("samples")) {
             for (Path sample : samples()) {
@@ -63,12 +64,20 @@ class GoldenNodeConfigIT {
         List<String> accepted = await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> policies.stream().map(this::acceptedLine).toList(), lines -> !lines.contains(null));
 
-        String config = NodeConfigCodec.write(cluster.nodeConfig().orElseThrow())
+        expect(
+                GOLDEN.resolve(name).resolve("config.json"),
+                blanked(cluster.nodeConfigV1().orElseThrow()));
+        expect(
+                GOLDEN.resolve(name).resolve("config-v2.json"),
+                blanked(cluster.nodeConfig().orElseThrow()));
+        expect(GOLDEN.resolve(name).resolve("accepted.txt"), String.join("\n", accepted) + "\n");
+    }
+
+    private static String blanked(dev.beesting.api.nodeconfig.NodeConfig config) {
+        return NodeConfigCodec.write(config)
                 .replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
                 // how many configs were written on the way depends on event timing; the content must not
                 .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
-        expect(GOLDEN.resolve(name).resolve("config.json"), config);
-        expect(GOLDEN.resolve(name).resolve("accepted.txt"), String.join("\n", accepted) + "\n");
     }
 
     private String acceptedLine(String policy) {

@@ -31,7 +31,9 @@ class NodeConfigCompilerTest {
 
         assertThat(result.config().generation()).isEqualTo(1);
         assertThat(result.config().policies()).extracting(CompiledPolicy::name).containsExactly("alpha", "zeta");
-        assertThat(result.config().policies().getFirst().namespaces()).containsExactly("cms", "shop");
+        assertThat(result.v1().policies().getFirst().namespaces()).containsExactly("cms", "shop");
+        assertThat(result.config().policies().getFirst().namespaceSelector().matchLabels)
+                .containsEntry("protect", "true");
         assertThat(result.outcome("zeta").matchedNamespaces()).isEqualTo(3);
     }
 

@@ -1,6 +1,7 @@
 package dev.beesting.operator.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.NodeConfig;
@@ -30,6 +31,8 @@ class PolicyLifecycleIT {
 
     @Test
     void namespaceRelabelMovesThePolicyInAndOut() {
+        // v1 names the namespaces a selector matches; a node of an earlier release reads it
+        cluster.node("old-agent", null);
         cluster.namespace("cms", Map.of("beesting.dev/protect", "true"));
         cluster.namespace("shop", Map.of());
         cluster.policy("""
@@ -40,19 +43,25 @@ class PolicyLifecycleIT {
                   namespaceSelector: {matchLabels: {beesting.dev/protect: "true"}}
                   tokens: [{path: /root/.aws/credentials, content: {template: "{{awsAccessKeyId}}"}}]
                 """);
-        NodeConfig first = cluster.awaitConfig(c -> namespaces(c, "protected").equals(java.util.List.of("cms")));
+        NodeConfig first = cluster.awaitConfigV1(c -> namespaces(c, "protected").equals(java.util.List.of("cms")));
 
         cluster.relabel("shop", Map.of("beesting.dev/protect", "true"));
         NodeConfig second =
-                cluster.awaitConfig(c -> namespaces(c, "protected").equals(java.util.List.of("cms", "shop")));
+                cluster.awaitConfigV1(c -> namespaces(c, "protected").equals(java.util.List.of("cms", "shop")));
         assertThat(second.generation()).isEqualTo(first.generation() + 1);
         cluster.awaitPolicy("protected", p -> p.getStatus() != null && p.getStatus().matchedNamespaces == 2);
 
         cluster.relabel("cms", Map.of());
-        cluster.awaitConfig(c -> namespaces(c, "protected").equals(java.util.List.of("shop")));
+        cluster.awaitConfigV1(c -> namespaces(c, "protected").equals(java.util.List.of("shop")));
         cluster.namespace("new-team", Map.of("beesting.dev/protect", "true"));
-        cluster.awaitConfig(c -> namespaces(c, "protected").equals(java.util.List.of("new-team", "shop")));
+        cluster.awaitConfigV1(c -> namespaces(c, "protected").equals(java.util.List.of("new-team", "shop")));
         cluster.awaitPolicy("protected", p -> p.getStatus().matchedNamespaces == 2);
+        // v2 carries the selector itself, under the same generation
+        NodeConfig v2 = cluster.nodeConfig().orElseThrow();
+        assertThat(v2.policies().getFirst().namespaceSelector().matchLabels)
+                .containsEntry("beesting.dev/protect", "true");
+        assertThat(v2.generation())
+                .isEqualTo(cluster.nodeConfigV1().orElseThrow().generation());
     }
 
     @Test
@@ -92,19 +101,50 @@ class PolicyLifecycleIT {
     }
 
     @Test
-    void unrelatedChangesKeepTheGeneration() {
+    void namespacesAndUnrelatedChangesKeepTheGeneration() {
         cluster.namespace("cms", Map.of());
         cluster.policy(TestPolicies.AWS_POLICY);
         NodeConfig first = cluster.awaitConfig(c -> c.policies().size() == 1);
         cluster.awaitPolicy("fake-aws", p -> p.getStatus() != null);
 
-        // a label no selector looks at, and a Secret no policy references: both reconcile, neither changes content
+        // a label, a Secret no policy references and a new namespace: all reconcile, none changes what nodes get
+        // (format v2 carries the namespace selector, which the nodes match themselves)
         cluster.relabel("cms", Map.of("team", "web"));
         cluster.secret("unrelated", Map.of("k", "v"));
         cluster.namespace("late", Map.of());
-        NodeConfig later =
-                cluster.awaitConfig(c -> c.policies().getFirst().namespaces().contains("late"));
-        assertThat(later.generation()).isEqualTo(first.generation() + 1);
+        cluster.awaitPolicy(
+                "fake-aws", p -> p.getStatus().matchedNamespaces != null && p.getStatus().matchedNamespaces >= 2);
+        assertThat(cluster.nodeConfig().orElseThrow().generation()).isEqualTo(first.generation());
+        assertThat(cluster.nodeConfigV1()).as("no node reads v1").isEmpty();
+    }
+
+    @Test
+    void formatV1IsStoredBesideV2WhileANodeReadsOnlyV1() {
+        cluster.namespace("cms", Map.of());
+        cluster.node("old-agent", null);
+        cluster.policy(TestPolicies.AWS_POLICY);
+        NodeConfig v1 = await().atMost(OperatorHarness.PATIENCE)
+                .until(
+                        () -> cluster.nodeConfigV1().orElse(null),
+                        c -> c != null && c.policies().size() == 1);
+        assertThat(v1.apiVersion()).isEqualTo(NodeConfig.API_VERSION);
+        assertThat(v1.policies().getFirst().namespaces()).contains("cms");
+        assertThat(cluster.nodeConfig().orElseThrow().bySelector()).isTrue();
+
+        // v1 names namespaces, so a new one is a new generation for the node that reads it
+        cluster.namespace("late", Map.of());
+        NodeConfig later = await().atMost(OperatorHarness.PATIENCE)
+                .until(
+                        () -> cluster.nodeConfigV1().orElse(null),
+                        c -> c != null && c.policies().getFirst().namespaces().contains("late"));
+        assertThat(later.generation()).isEqualTo(v1.generation() + 1);
+        assertThat(cluster.nodeConfig().orElseThrow().generation()).isEqualTo(later.generation());
+
+        // once that node's agent reads v2 (upgraded), v1 goes
+        cluster.node("old-agent", NodeConfig.FORMAT_V2);
+        await().atMost(OperatorHarness.PATIENCE)
+                .until(() -> cluster.nodeConfigV1().isEmpty());
+        assertThat(cluster.nodeConfig().orElseThrow().policies()).hasSize(1);
     }
 
     private static String value(NodeConfig config, String policy) {

@@ -3,6 +3,8 @@ package dev.beesting.operator.testing;
 import static org.awaitility.Awaitility.await;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.v1alpha1.HoneytokenNode;
+import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.SecretKeyRef;
 import dev.beesting.operator.BeestingOperator;
@@ -115,6 +117,31 @@ public final class OperatorHarness implements AutoCloseable {
                 .create();
     }
 
+    /**
+     * A HoneytokenNode as a node's agent reports itself: {@code configFormat} v2 for an agent that reads v2, null
+     * for one of an earlier release that reads only v1.
+     */
+    public void node(String name, String configFormat) {
+        HoneytokenNode node = new HoneytokenNode();
+        node.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(name)
+                .build());
+        HoneytokenNode stored = client().resource(node).createOr(existing -> existing.update());
+        HoneytokenNodeStatus status = new HoneytokenNodeStatus();
+        status.configFormat = configFormat;
+        status.configGeneration = 0L;
+        stored.setStatus(status);
+        client().resource(stored).updateStatus();
+    }
+
+    /** The stored v1 document, if the operator stores one beside v2. */
+    public Optional<NodeConfig> nodeConfigV1() {
+        return NodeConfigSecret.readV1(client().secrets()
+                .inNamespace(NAMESPACE)
+                .withName(NodeConfig.SECRET_NAME)
+                .get());
+    }
+
     public void relabel(String namespace, Map<String, String> labels) {
         client().namespaces().withName(namespace).edit(ns -> {
             ns.getMetadata().setLabels(new HashMap<>(labels));
@@ -152,6 +179,12 @@ public final class OperatorHarness implements AutoCloseable {
                 .withName(NodeConfig.SECRET_NAME)
                 .get();
         return NodeConfigSecret.read(secret);
+    }
+
+    /** Waits until the stored v1 document satisfies {@code condition}, and returns it. */
+    public NodeConfig awaitConfigV1(Predicate<NodeConfig> condition) {
+        return await().atMost(PATIENCE)
+                .until(() -> nodeConfigV1().filter(condition).orElse(null), config -> config != null);
     }
 
     /** Waits until the stored node config satisfies {@code condition}, and returns it. */
