@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.tokens.FakeDetector;
+import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
 import dev.beesting.agent.tokens.TokenPlanter;
@@ -83,6 +84,7 @@ class NodeStatusWriterIT {
                 new FakeDetector(),
                 new TemplateRenderer(),
                 config::get,
+                NamespaceLabelSource.namesOnly(),
                 "worker-1");
         NodeStatusWriter.Settings slowCheck = new NodeStatusWriter.Settings(
                 Duration.ofHours(1), Duration.ofHours(1), Duration.ofMillis(10), Duration.ofMillis(200));
