@@ -57,6 +57,7 @@ class NodeStatusWriterIT {
             assertThat(status.runtimeVersion).isEqualTo("2.1.9");
             assertThat(status.nriConnected).isTrue();
             assertThat(status.detector).isEqualTo("syscall");
+            assertThat(status.configFormat).as("this agent reads format v2").isEqualTo(NodeConfig.FORMAT_V2);
             assertThat(status.configGeneration).isEqualTo(7);
             assertThat(status.armedTokens).isEqualTo(31);
             assertThat(status.failedTokens).isZero();
