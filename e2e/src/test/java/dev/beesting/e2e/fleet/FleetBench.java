@@ -1,6 +1,7 @@
 package dev.beesting.e2e.fleet;
 
 import dev.beesting.agent.kube.KubeClients;
+import dev.beesting.agent.kube.NamespaceLabels;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
@@ -47,6 +48,11 @@ public final class FleetBench {
     private FleetCluster cluster;
     private OperatorChild operator;
     private ConfigEvents configEvents;
+    private NamespaceEvents namespaceEvents;
+    /** The one namespace view of every simulated node (see SimulatedNode), on the first node's credentials. */
+    private NamespaceLabels namespaceView;
+
+    private KubernetesClient namespaceClient;
 
     private FleetBench(int nodes, int namespaces, int policies) {
         this.nodes = nodes;
@@ -127,12 +133,14 @@ public final class FleetBench {
         steadyState();
         NodeGenerations reports = NodeGenerations.start(admin);
         configEvents = ConfigEvents.start(admin, NS);
+        namespaceEvents = NamespaceEvents.start(admin);
         try {
             policyEdits(reports);
             namespaceRelabel(reports);
         } finally {
             reports.close();
             configEvents.close();
+            namespaceEvents.close();
         }
         alertStorm();
         Map<String, Object> stats = operator.stats();
@@ -173,10 +181,12 @@ public final class FleetBench {
                 "each simulated agent holds a token of ServiceAccount %s/beesting-agent bound to its own pod",
                 NS);
         Path stateDirs = Files.createTempDirectory("beesting-fleet-nodes-");
+        namespaceClient = agents.client(KubeClients.agentConfig(cluster.withToken(tokens.getFirst())));
+        namespaceView = NamespaceLabels.start(namespaceClient);
         List<SimulatedNode> started = FleetCluster.parallel(nodes, n -> () -> {
             Path stateDir = Files.createDirectories(stateDirs.resolve(FleetCluster.node(n)));
             KubernetesClient client = agents.client(KubeClients.agentConfig(cluster.withToken(tokens.get(n))));
-            return SimulatedNode.start(FleetCluster.node(n), client, NS, stateDir);
+            return SimulatedNode.start(FleetCluster.node(n), client, NS, stateDir, namespaceView);
         });
         fleet.addAll(started);
     }
@@ -253,13 +263,25 @@ public final class FleetBench {
     private void namespaceRelabel(NodeGenerations reports) throws Exception {
         List<Long> applied = new ArrayList<>();
         List<Long> received = new ArrayList<>();
+        long namespaceBytes = namespaceEvents.bytes();
+        long namespaceEventCount = namespaceEvents.events();
         long[] sample = configChange(reports, () -> cluster.relabel(0, 1), applied, received);
+        long viewBytes = namespaceEvents.bytes() - namespaceBytes;
         print(
                 "bytes per node, namespace relabel",
-                "%d bytes per node for one kubectl label ns (%d Secret watch events); fleet-wide %.1f MiB",
-                sample[0],
+                "%d bytes per node for one kubectl label ns (%d Secret watch events, %d bytes; %d Namespace watch"
+                        + " events, %d bytes, for the v2 namespace view); fleet-wide %.1f MiB",
+                sample[0] + viewBytes,
                 sample[1],
-                sample[0] * (double) nodes / 1048576);
+                sample[0],
+                namespaceEvents.events() - namespaceEventCount,
+                viewBytes,
+                (sample[0] + viewBytes) * (double) nodes / 1048576);
+        print(
+                "namespace view",
+                "%d namespaces in the shared view; a relabeled namespace reads %s",
+                namespaceView.size(),
+                fleet.getFirst().namespaceLabels(FleetCluster.namespace(0)));
         print("relabel -> applied", "%s", percentiles(applied));
     }
 
@@ -489,6 +511,10 @@ public final class FleetBench {
             fleet.get(n).close();
             return null;
         });
+        if (namespaceView != null) {
+            namespaceView.close();
+            namespaceClient.close();
+        }
         if (operator != null) {
             operator.close();
         }

@@ -2,6 +2,7 @@ package dev.beesting.e2e.fleet;
 
 import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.kube.AlertWriter;
+import dev.beesting.agent.kube.NamespaceLabels;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeState;
 import dev.beesting.agent.kube.NodeStatusWriter;
@@ -18,9 +19,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One node's agent as the API server sees it: the agent's own config watcher, HoneytokenNode status writer and alert
- * writer, with their production settings, on a client of its own. No NRI and no detector: a config generation counts
- * as applied the moment the watcher has it, and accesses are handed to the alert writer by the benchmark.
+ * One node's agent as the API server sees it: the agent's own config watcher (which reads the v2 key where the Secret
+ * has it, as the real agent does), HoneytokenNode status writer (which reports configFormat v2) and alert writer,
+ * with their production settings, on a client of its own. No NRI and no detector: a config generation counts as
+ * applied the moment the watcher has it, and accesses are handed to the alert writer by the benchmark.
+ *
+ * <p>The namespace view of config format v2 ({@link NamespaceLabels}) is one per JVM, shared by every simulated node
+ * and not owned by any: a thousand informers on every namespace in one JVM would measure this JVM's memory, not a
+ * node's. What one node's view receives is measured once, by {@link NamespaceEvents}.
  */
 final class SimulatedNode implements AutoCloseable {
     static final String TOKEN_PATH = "/var/run/secrets/eks.amazonaws.com/access_key_token";
@@ -30,10 +36,13 @@ final class SimulatedNode implements AutoCloseable {
     private final NodeConfigWatcher watcher;
     private final AlertWriter alerts;
     private final NodeStatusWriter status;
+    private final NamespaceLabels namespaces;
 
-    private SimulatedNode(String name, KubernetesClient client, String namespace, Path stateDir) {
+    private SimulatedNode(
+            String name, KubernetesClient client, String namespace, Path stateDir, NamespaceLabels namespaces) {
         this.name = name;
         this.client = client;
+        this.namespaces = namespaces;
         this.watcher = NodeConfigWatcher.start(client, namespace);
         this.alerts = AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC());
         this.status = NodeStatusWriter.start(
@@ -42,9 +51,18 @@ final class SimulatedNode implements AutoCloseable {
         watcher.onNewGeneration(config -> status.changed());
     }
 
-    /** Starts the three parts, as {@code NodeCommand} does in a cluster; the node owns {@code client} from now on. */
-    static SimulatedNode start(String name, KubernetesClient client, String namespace, Path stateDir) {
-        return new SimulatedNode(name, client, namespace, stateDir);
+    /**
+     * Starts the three parts, as {@code NodeCommand} does in a cluster; the node owns {@code client} from now on, not
+     * the shared {@code namespaces}.
+     */
+    static SimulatedNode start(
+            String name, KubernetesClient client, String namespace, Path stateDir, NamespaceLabels namespaces) {
+        return new SimulatedNode(name, client, namespace, stateDir, namespaces);
+    }
+
+    /** The labels of a namespace as this node's (shared) view has them. */
+    Map<String, String> namespaceLabels(String namespace) {
+        return namespaces.labelsOf(namespace);
     }
 
     private NodeState state() {

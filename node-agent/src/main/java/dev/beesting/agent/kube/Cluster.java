@@ -30,6 +30,11 @@ public final class Cluster implements AutoCloseable {
         return NodeConfigWatcher.start(client, namespace, Optional.of(stateDir.resolve(NodeConfigWatcher.SAVED)));
     }
 
+    /** Starts following the labels of every namespace, for the namespace selectors of node config format v2. */
+    public NamespaceLabels watchNamespaceLabels() {
+        return NamespaceLabels.start(client);
+    }
+
     /**
      * Starts writing HoneytokenAlerts and Pod Events within {@code limit}, keeping undelivered ones under
      * {@code stateDir}.

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the operator's compiled node config: watches the one Secret {@code beesting-node-config} by name in the
  * agent's namespace (the agent may read no other Secret), keeps the newest good config and tells listeners when
- * a new generation arrives. A document that does not parse is logged and ignored; the last good config stays. The
+ * a new generation arrives. It reads the key {@code config-v2.json} (format v2, namespace selectors) where the Secret
+ * has it and {@code config.json} (v1, namespace names) otherwise, so it follows an operator that writes both, only
+ * v2, or (older) only v1. A document that does not parse is logged and ignored; the last good config stays. The
  * last good config is also kept in a file, so a restarted agent starts from it while the Secret is missing or
  * rejected, instead of from "no policies", which would take every token away.
  */
@@ -110,9 +112,11 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
             return;
         }
         NodeConfig previous = current.get();
-        if (config.generation() == previous.generation()) {
+        if (config.generation() == previous.generation() && config.apiVersion().equals(previous.apiVersion())) {
             return; // a resync or a change that does not touch the config
         }
+        // the same generation in the other format (v2 appeared beside v1, or a saved v1 met a v2 Secret) is applied:
+        // both say the same today, but only v2 follows namespaces created once the operator stops writing v1
         if (config.generation() < previous.generation()) {
             // the operator only counts up; a lower number means the Secret was recreated, so follow it
             LOG.warn(
@@ -123,8 +127,9 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         current.set(config);
         saved.ifPresent(file -> save(file, config));
         LOG.info(
-                "node config applied generation={} policies={}",
+                "node config applied generation={} format={} policies={}",
                 config.generation(),
+                config.bySelector() ? "v2" : "v1",
                 config.policies().size());
         for (Consumer<NodeConfig> listener : listeners) {
             try {
@@ -160,20 +165,23 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         }
     }
 
-    private static String document(Secret secret) {
-        if (secret.getData() != null && secret.getData().containsKey(NodeConfig.SECRET_KEY)) {
-            try {
-                return new String(
-                        Base64.getDecoder().decode(secret.getData().get(NodeConfig.SECRET_KEY)),
-                        StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("key " + NodeConfig.SECRET_KEY + " is not valid base64", e);
+    /** The v2 document where the Secret has one (agents of this version match namespace selectors), else v1. */
+    static String document(Secret secret) {
+        for (String key : List.of(NodeConfig.SECRET_KEY_V2, NodeConfig.SECRET_KEY)) {
+            if (secret.getData() != null && secret.getData().containsKey(key)) {
+                try {
+                    return new String(
+                            Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("key " + key + " is not valid base64", e);
+                }
+            }
+            if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+                return secret.getStringData().get(key);
             }
         }
-        if (secret.getStringData() != null && secret.getStringData().containsKey(NodeConfig.SECRET_KEY)) {
-            return secret.getStringData().get(NodeConfig.SECRET_KEY);
-        }
-        throw new IllegalArgumentException("the Secret has no key " + NodeConfig.SECRET_KEY);
+        throw new IllegalArgumentException(
+                "the Secret has neither key " + NodeConfig.SECRET_KEY_V2 + " nor " + NodeConfig.SECRET_KEY);
     }
 
     private final class Handler implements ResourceEventHandler<Secret> {

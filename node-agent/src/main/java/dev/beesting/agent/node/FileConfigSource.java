@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compiled node config from a local file (the operator's format), reloaded when the file changes; a bad new
- * version is logged and the last good one kept. Used outside a cluster and in tests.
+ * The compiled node config from a local file (the operator's format, v1 or v2), reloaded when the file changes; a bad
+ * new version is logged and the last good one kept. Used outside a cluster and in tests. Without an API server the
+ * agent sees no namespace labels: a v2 policy's namespace selector is matched against the one label every namespace
+ * has, {@code kubernetes.io/metadata.name}.
  */
 public final class FileConfigSource implements Supplier<NodeConfig>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileConfigSource.class);

@@ -11,6 +11,7 @@ import dev.beesting.agent.model.TokenRef;
 import dev.beesting.agent.nri.plugin.NriPlugin;
 import dev.beesting.agent.nri.plugin.NriPluginConfig;
 import dev.beesting.agent.nri.plugin.RuntimeInfo;
+import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.agent.tokens.PlantedToken;
 import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
@@ -38,6 +39,11 @@ public final class NodeAgent implements AutoCloseable {
      * request timeout (2 s by default), so a loaded node still answers in time; planting normally takes a few ms.
      */
     static final Duration HANDLER_BUDGET = Duration.ofSeconds(1);
+    /**
+     * How long CreateContainer waits for a namespace the node's view has not seen (config format v2): half the
+     * handler budget, so planting still fits; other containers' requests wait at most this long behind it.
+     */
+    static final Duration NAMESPACE_WAIT = Duration.ofMillis(500);
 
     private final Detector detector;
     private final TokenPlanter planter;
@@ -86,12 +92,23 @@ public final class NodeAgent implements AutoCloseable {
             List<AlertSink> sinks,
             BiConsumer<String, Duration> nriLatency)
             throws NoUsableTierException {
+        return start(options, config, NamespaceLabelSource.namesOnly(), sinks, nriLatency);
+    }
+
+    /** Starts everything, matching v2 namespace selectors against the labels {@code namespaces} knows. */
+    public static NodeAgent start(
+            Options options,
+            Supplier<NodeConfig> config,
+            NamespaceLabelSource namespaces,
+            List<AlertSink> sinks,
+            BiConsumer<String, Duration> nriLatency)
+            throws NoUsableTierException {
         Detector detector = Detectors.open(options.tiers(), options.forcedTier());
         AlertPipeline pipeline = null;
         Reconciler reconciler = null;
         try {
-            TokenPlanter planter =
-                    new TokenPlanter(options.stateDir(), detector, new TemplateRenderer(), config, options.nodeName());
+            TokenPlanter planter = new TokenPlanter(
+                    options.stateDir(), detector, new TemplateRenderer(), config, namespaces, options.nodeName());
             pipeline = new AlertPipeline(
                     id -> planter.token(id)
                             .map(t -> ref(t, planter.containerPid(t.workload().containerId()))),
@@ -101,7 +118,11 @@ public final class NodeAgent implements AutoCloseable {
             reconciler = new Reconciler(planter);
             // with no container known yet the first pass is quick: it records the generation the agent starts with
             reconciler.request();
-            NriTokenHandler handler = new NriTokenHandler(planter, options.nodeName(), reconciler::request);
+            NriTokenHandler handler = new NriTokenHandler(planter, options.nodeName(), reconciler::request, ns -> {
+                if (config.get().bySelector()) {
+                    namespaces.awaitNamespace(ns, NAMESPACE_WAIT);
+                }
+            });
             NriPlugin plugin = new NriPlugin(
                             NriPluginConfig.of("beesting", PLUGIN_INDEX)
                                     .withSocket(options.nriSocket())

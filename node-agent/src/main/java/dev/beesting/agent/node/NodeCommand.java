@@ -10,10 +10,12 @@ import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.kube.AlertWriteLimit;
 import dev.beesting.agent.kube.AlertWriter;
 import dev.beesting.agent.kube.Cluster;
+import dev.beesting.agent.kube.NamespaceLabels;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeStatusWriter;
 import dev.beesting.agent.metrics.AgentMetrics;
 import dev.beesting.agent.metrics.Probes;
+import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import java.net.InetAddress;
@@ -147,6 +149,9 @@ public final class NodeCommand implements Callable<Integer> {
         Consumer<Consumer<NodeConfig>> onNewGeneration;
         Cluster cluster = null;
         AlertWriter alertWriter = null;
+        // without an API server (--config-file) a v2 policy sees only each namespace's name label
+        NamespaceLabelSource namespaces = NamespaceLabelSource.namesOnly();
+        NamespaceLabels namespaceView = null;
         if (configFile != null) {
             try {
                 FileConfigSource source = FileConfigSource.open(configFile, Duration.ofSeconds(2));
@@ -164,6 +169,9 @@ public final class NodeCommand implements Callable<Integer> {
             opened.push(watcher);
             config = watcher;
             onNewGeneration = watcher::onNewGeneration;
+            namespaceView = cluster.watchNamespaceLabels();
+            opened.push(namespaceView);
+            namespaces = namespaceView;
             alertWriter = cluster.startAlertWriter(stateDir, writeLimit, Clock.systemUTC());
             sinks.add(alertWriter);
             metrics.alertWriteLimit(alertWriter::throttled, alertWriter::waitingForLimit);
@@ -177,6 +185,7 @@ public final class NodeCommand implements Callable<Integer> {
             agent = NodeAgent.start(
                     new NodeAgent.Options(nriSocket, stateDir, node, Detectors.DEFAULT_ORDER, forced),
                     config,
+                    namespaces,
                     sinks,
                     metrics::nriRequest);
         } catch (NoUsableTierException e) {
@@ -185,6 +194,10 @@ public final class NodeCommand implements Callable<Integer> {
         }
         opened.push(agent);
         onNewGeneration.accept(agent::configChanged);
+        if (namespaceView != null) {
+            // a new or relabeled namespace changes which v2 policies select its running pods, as a config change does
+            namespaceView.onChange(agent.reconciler()::request);
+        }
         // a generation that arrived between the agent's start and this subscription is applied too
         agent.reconciler().request();
         metrics.countDropped("pipeline", agent.pipeline()::dropped);

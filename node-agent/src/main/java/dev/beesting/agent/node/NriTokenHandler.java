@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +35,19 @@ final class NriTokenHandler implements NriHandler {
     private final TokenPlanter planter;
     private final String nodeName;
     private final Runnable reconcileSoon;
+    private final Consumer<String> awaitNamespace;
     private final AtomicReference<RuntimeInfo> runtime = new AtomicReference<>();
 
     /**
      * @param reconcileSoon asks for a live reconcile off the NRI thread (planting into many containers can take
      *     longer than the runtime waits for an answer)
+     * @param awaitNamespace waits, briefly and boundedly, for the labels of a namespace the node has not seen yet
      */
-    NriTokenHandler(TokenPlanter planter, String nodeName, Runnable reconcileSoon) {
+    NriTokenHandler(TokenPlanter planter, String nodeName, Runnable reconcileSoon, Consumer<String> awaitNamespace) {
         this.planter = planter;
         this.nodeName = nodeName;
         this.reconcileSoon = reconcileSoon;
+        this.awaitNamespace = awaitNamespace;
     }
 
     /** The runtime of the current connection, or null before the first Configure. */
@@ -76,6 +80,9 @@ final class NriTokenHandler implements NriHandler {
 
     @Override
     public ContainerAdjustment createContainer(Pod pod, Container container) {
+        // a namespace created right before its pod may not have reached the node's view yet; after the wait the pod
+        // is matched by what is known, and live reconcile corrects it when the namespace arrives
+        awaitNamespace.accept(pod.namespace());
         List<TokenMount> mounts = planter.plant(workload(pod, container), mounts(container));
         if (mounts.isEmpty()) {
             return ContainerAdjustment.none();

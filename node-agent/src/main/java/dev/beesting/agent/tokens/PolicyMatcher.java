@@ -11,20 +11,35 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Which policies of the current node config select a pod, and which tokens follow from them. */
+/**
+ * Which policies of the current node config select a pod, and which tokens follow from them. Format v1 names the
+ * namespaces of each policy; format v2 carries its namespace selector, matched here against the labels of the pod's
+ * namespace as the node sees them (a namespace not seen yet is known by its name label alone).
+ */
 final class PolicyMatcher {
     private final Supplier<NodeConfig> config;
+    private final NamespaceLabelSource namespaces;
 
-    PolicyMatcher(Supplier<NodeConfig> config) {
+    PolicyMatcher(Supplier<NodeConfig> config, NamespaceLabelSource namespaces) {
         this.config = config;
+        this.namespaces = namespaces;
     }
 
     /** The policies of the current config that select this pod. */
     List<CompiledPolicy> matching(Workload pod) {
-        return config.get().policies().stream()
-                .filter(p -> p.namespaces().contains(pod.namespace()))
+        NodeConfig current = config.get();
+        Predicate<CompiledPolicy> inNamespace;
+        if (current.bySelector()) {
+            Map<String, String> labels = namespaces.labelsOf(pod.namespace());
+            inNamespace = p -> LabelSelectors.matches(p.namespaceSelector(), labels);
+        } else {
+            inNamespace = p -> p.namespaces().contains(pod.namespace());
+        }
+        return current.policies().stream()
+                .filter(inNamespace)
                 .filter(p -> LabelSelectors.matches(p.podSelector(), pod.labels()))
                 .toList();
     }

@@ -42,19 +42,19 @@ public final class TokenPlanter {
     private final String nodeName;
 
     public TokenPlanter(
-            Path stateDir, Detector detector, TemplateRenderer renderer, Supplier<NodeConfig> config, String nodeName) {
-        this.policies = new PolicyMatcher(config);
+            Path stateDir,
+            Detector detector,
+            TemplateRenderer renderer,
+            Supplier<NodeConfig> config,
+            NamespaceLabelSource namespaces,
+            String nodeName) {
+        this.policies = new PolicyMatcher(config, namespaces);
         this.nodeName = nodeName;
         this.tokens = new ArmedTokens(stateDir, nodeName, detector, failures);
         this.contents = new TokenContents(renderer);
         this.mounts = new MountPlanting(stateDir, detector);
         this.live = new LivePlanting(detector);
         this.reconcile = new LiveReconcile(policies, tokens, contents, mounts, live, failures, skipped);
-    }
-
-    /** The policies of the current config that select this workload's pod. */
-    public List<CompiledPolicy> matching(Workload workload) {
-        return policies.matching(workload);
     }
 
     /** Like {@link #plant(Workload, Set)} for a container that mounts nothing of its own. */

@@ -157,4 +157,84 @@ class NodeConfigWatcherIT {
             await().until(() -> watcher.get().generation() == 5);
         }
     }
+
+    private static NodeConfig v2(long generation, String... policies) {
+        NodeConfig v1 = config(generation, policies);
+        return new NodeConfig(
+                NodeConfig.API_VERSION_V2,
+                generation,
+                v1.policies().stream().map(p -> p.withSelector(null)).toList());
+    }
+
+    /** The Secret as the operator writes it during an upgrade: v1 and v2 side by side, v2 possibly in stringData. */
+    private void writeBoth(NodeConfig v1, NodeConfig v2, boolean v2AsStringData) {
+        SecretBuilder secret = new SecretBuilder(secret(NodeConfig.SECRET_NAME, NodeConfigCodec.write(v1)));
+        if (v2AsStringData) {
+            secret.addToStringData(NodeConfig.SECRET_KEY_V2, NodeConfigCodec.write(v2));
+        } else {
+            secret.addToData(
+                    NodeConfig.SECRET_KEY_V2,
+                    Base64.getEncoder().encodeToString(NodeConfigCodec.write(v2).getBytes(StandardCharsets.UTF_8)));
+        }
+        client.resource(secret.build()).createOr(existing -> existing.update());
+    }
+
+    @Test
+    void readsTheV2KeyWhereTheSecretHasItAndV1Otherwise(@TempDir Path stateDir) throws Exception {
+        Path saved = stateDir.resolve(NodeConfigWatcher.SAVED);
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(1, "fake-aws")));
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            await().until(() -> watcher.get().generation() == 1);
+            assertThat(watcher.get().bySelector())
+                    .as("only v1 written: v1 read")
+                    .isFalse();
+
+            // the operator of this release writes both; the v1 document names a policy v2 does not, to tell them apart
+            writeBoth(config(2, "fake-aws", "only-in-v1"), v2(2, "fake-aws"), false);
+            await().until(() -> watcher.get().generation() == 2);
+            assertThat(watcher.get().bySelector()).isTrue();
+            assertThat(watcher.get().policies())
+                    .extracting(CompiledPolicy::name)
+                    .containsExactly("fake-aws");
+            assertThat(watcher.get().policies().getFirst().namespaces()).isEmpty();
+            assertThat(java.nio.file.Files.readString(saved)).contains(NodeConfig.API_VERSION_V2);
+
+            // v2 in stringData is preferred as well
+            writeBoth(config(3, "fake-aws", "only-in-v1"), v2(3, "kubeconfig"), true);
+            await().until(() -> watcher.get().generation() == 3);
+            assertThat(watcher.get().policies())
+                    .extracting(CompiledPolicy::name)
+                    .containsExactly("kubeconfig");
+
+            // a v2 document this agent rejects keeps the last good config, as a rejected v1 does
+            writeBoth(config(4, "fake-aws"), new NodeConfig("beesting.dev/nodeconfig/v9", 4, List.of()), true);
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> watcher.get().generation() == 3);
+        }
+        // a restart starts from the saved v2 config
+        client.secrets().inNamespace(NAMESPACE).withName(NodeConfig.SECRET_NAME).delete();
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            assertThat(watcher.get().generation()).isEqualTo(3);
+            assertThat(watcher.get().bySelector()).isTrue();
+        }
+    }
+
+    @Test
+    void theSameGenerationInTheOtherFormatIsAppliedSoTheAgentLeavesV1BehindWhenTheOperatorDoes(@TempDir Path stateDir) {
+        Path saved = stateDir.resolve(NodeConfigWatcher.SAVED);
+        write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(5, "fake-aws")));
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            await().until(() -> watcher.get().generation() == 5);
+        }
+        // the agent was upgraded and the operator added v2 without a new generation (the content is the same)
+        writeBoth(config(5, "fake-aws"), v2(5, "fake-aws"), false);
+        try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
+            assertThat(watcher.get().bySelector())
+                    .as("the saved v1 config first")
+                    .isFalse();
+            await().until(() -> watcher.get().bySelector());
+            assertThat(watcher.get().generation()).isEqualTo(5);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.tokens.FakeDetector;
+import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.agent.tokens.Reconciler;
 import dev.beesting.agent.tokens.TemplateRenderer;
 import dev.beesting.agent.tokens.TokenPlanter;
@@ -56,6 +57,7 @@ class NodeStatusWriterIT {
             assertThat(status.runtimeVersion).isEqualTo("2.1.9");
             assertThat(status.nriConnected).isTrue();
             assertThat(status.detector).isEqualTo("syscall");
+            assertThat(status.configFormat).as("this agent reads format v2").isEqualTo(NodeConfig.FORMAT_V2);
             assertThat(status.configGeneration).isEqualTo(7);
             assertThat(status.armedTokens).isEqualTo(31);
             assertThat(status.failedTokens).isZero();
@@ -83,6 +85,7 @@ class NodeStatusWriterIT {
                 new FakeDetector(),
                 new TemplateRenderer(),
                 config::get,
+                NamespaceLabelSource.namesOnly(),
                 "worker-1");
         NodeStatusWriter.Settings slowCheck = new NodeStatusWriter.Settings(
                 Duration.ofHours(1), Duration.ofHours(1), Duration.ofMillis(10), Duration.ofMillis(200));

@@ -10,6 +10,7 @@ import dev.beesting.agent.model.Origin;
 import dev.beesting.agent.testing.ContainerdSuite;
 import dev.beesting.agent.testing.CriClient.ExecResult;
 import dev.beesting.agent.testing.CriClient.PodRef;
+import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
 import dev.beesting.api.nodeconfig.NodeConfig;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +61,31 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
 
     private NodeAgent agent;
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    /** The namespace labels the agent sees (no API server here: the test supplies them). */
+    private final Map<String, Map<String, String>> namespaceLabels = new ConcurrentHashMap<>();
+    /** Namespaces that arrive while CreateContainer waits for them, as a watch event would. */
+    private final Map<String, Map<String, String>> arrivingDuringWait = new ConcurrentHashMap<>();
+
+    private final NamespaceLabelSource namespaces = new NamespaceLabelSource() {
+        @Override
+        public Optional<Map<String, String>> labels(String namespace) {
+            return Optional.ofNullable(namespaceLabels.get(namespace));
+        }
+
+        @Override
+        public void awaitNamespace(String namespace, Duration max) {
+            Map<String, String> arriving = arrivingDuringWait.remove(namespace);
+            if (arriving != null && !namespaceLabels.containsKey(namespace)) {
+                try {
+                    Thread.sleep(max.dividedBy(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                namespaceLabels.put(namespace, arriving);
+            }
+        }
+    };
 
     @TempDir
     Path stateDir;
@@ -70,6 +97,8 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
     void startAgent() throws Exception {
         alerts.clear();
         config.set(CONFIG); // one instance serves every test of the class
+        namespaceLabels.clear();
+        arrivingDuringWait.clear();
         agent = startNodeAgent();
     }
 
@@ -95,6 +124,49 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
         ExecResult write = cri.exec(first, "sh", "-c", "echo x > " + KEY_PATH);
         assertThat(write.exitCode()).isNotZero();
         assertThat(cri.exec(first, "grep", KEY_PATH, "/proc/mounts").stdout()).contains(" ro,");
+    }
+
+    /** Format v2: the fake-aws policy selects namespaces labeled team=payments. */
+    private static NodeConfig v2Config() {
+        CompiledPolicy policy = CONFIG.policies().getFirst();
+        return new NodeConfig(
+                NodeConfig.API_VERSION_V2,
+                2,
+                List.of(policy.withSelector(new LabelSelector(Map.of("team", "payments"), null))));
+    }
+
+    @Test
+    void aV2PolicySelectsTheNamespaceByItsLabels() {
+        config.set(v2Config());
+        namespaceLabels.put("shop", Map.of(NamespaceLabelSource.NAME_LABEL, "shop", "team", "payments"));
+        namespaceLabels.put("cms", Map.of(NamespaceLabelSource.NAME_LABEL, "cms", "team", "web"));
+        PodRef selected = cri.runPod("shop", "shop-web", Map.of("app", "cms"));
+        PodRef other = cri.runPod("cms", "cms-web", Map.of("app", "cms"));
+
+        String planted = cri.startContainer(selected, "web", containerd.image());
+        String notPlanted = cri.startContainer(other, "web", containerd.image());
+
+        assertThat(cri.exec(planted, "cat", KEY_PATH).stdout()).matches("AKIA[A-Z2-7]{16}\n");
+        assertThat(cri.exec(notPlanted, "cat", KEY_PATH).exitCode()).isNotZero();
+        assertThat(agent.planter().armedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aNamespaceThatArrivesWhileCreateContainerWaitsGetsItsTokenMountedAtCreation() {
+        config.set(v2Config());
+        arrivingDuringWait.put(
+                "payments-new", Map.of(NamespaceLabelSource.NAME_LABEL, "payments-new", "team", "payments"));
+        PodRef pod = cri.runPod("payments-new", "api", Map.of("app", "cms"));
+
+        String container = cri.startContainer(pod, "web", containerd.image());
+
+        assertThat(arrivingDuringWait)
+                .as("CreateContainer waited for the namespace")
+                .isEmpty();
+        // a mount, made at creation: not a live token planted after the namespace arrived
+        assertThat(cri.exec(container, "grep", KEY_PATH, "/proc/mounts").stdout())
+                .contains(" ro,");
+        assertThat(cri.exec(container, "cat", KEY_PATH).stdout()).matches("AKIA[A-Z2-7]{16}\n");
     }
 
     @Test
@@ -287,6 +359,8 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
                 new NodeAgent.Options(
                         containerd.nriSocket(), stateDir, "node-1", Detectors.DEFAULT_ORDER, Optional.empty()),
                 config::get,
-                List.of(alerts::add));
+                namespaces,
+                List.of(alerts::add),
+                (method, latency) -> {});
     }
 }

@@ -20,6 +20,7 @@ class ReconcilerTest {
             new FakeDetector(),
             new TemplateRenderer(),
             this::current,
+            NamespaceLabelSource.namesOnly(),
             "node-1");
     private final Reconciler reconciler = new Reconciler(planter);
 

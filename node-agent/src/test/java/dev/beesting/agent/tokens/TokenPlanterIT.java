@@ -43,7 +43,8 @@ class TokenPlanterIT {
                     new CompiledToken("/etc/literal", null, "literal", null)))));
 
     private TokenPlanter planter() {
-        return new TokenPlanter(stateDir, detector, new TemplateRenderer(), config::get, "node-1");
+        return new TokenPlanter(
+                stateDir, detector, new TemplateRenderer(), config::get, NamespaceLabelSource.namesOnly(), "node-1");
     }
 
     @Test
