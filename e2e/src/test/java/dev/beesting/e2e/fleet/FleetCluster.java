@@ -165,8 +165,20 @@ final class FleetCluster {
         if (secret == null) {
             return new long[] {0, 0};
         }
-        long document = Base64.getDecoder().decode(secret.getData().get(NodeConfig.SECRET_KEY)).length;
-        return new long[] {document, Serialization.asJson(secret).length()};
+        // every format stored (v2, and v1 while a node reads it)
+        long documents = secret.getData().values().stream()
+                .mapToLong(value -> Base64.getDecoder().decode(value).length)
+                .sum();
+        return new long[] {documents, Serialization.asJson(secret).length()};
+    }
+
+    /** The formats the node config Secret holds now: "v2", or "v1+v2" while a node reads only v1. */
+    String storedFormats() {
+        Secret secret = configSecret();
+        if (secret == null || secret.getData() == null) {
+            return "none";
+        }
+        return secret.getData().containsKey(NodeConfig.SECRET_KEY) ? "v1+v2" : "v2";
     }
 
     /** Runs {@code task(i)} for i in [0, count) on a few threads; the first failure ends the run. */
