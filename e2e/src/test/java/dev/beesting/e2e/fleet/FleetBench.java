@@ -113,7 +113,13 @@ public final class FleetBench {
         int threadsBefore = Thread.activeCount();
         t = System.nanoTime();
         startFleet();
-        long generation = cluster.configGeneration();
+        // read while a thousand agents start: the API server may time a request out, so ask until it answers
+        long[] current = new long[1];
+        awaitApi("the node config generation", () -> {
+            current[0] = cluster.configGeneration();
+            return true;
+        });
+        long generation = current[0];
         awaitApi("every HoneytokenNode at the current generation", () -> nodesAtLeast(generation) == nodes);
         print(
                 "fleet up",
@@ -520,12 +526,22 @@ public final class FleetBench {
 
     private void await(String what, BooleanSupplier condition, Duration poll) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!answered(condition)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
                         "gave up waiting for " + what + " after " + patience.toSeconds() + " s");
             }
             Thread.sleep(poll);
+        }
+    }
+
+    /** The condition; false when the API server timed out or refused the read it makes (asked again next poll). */
+    private static boolean answered(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            System.err.println("FleetBench: an API read failed, asking again: " + e.getMessage());
+            return false;
         }
     }
 
