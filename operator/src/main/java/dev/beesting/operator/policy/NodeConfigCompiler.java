@@ -116,7 +116,7 @@ public final class NodeConfigCompiler {
         String value = content.secretKeyRef == null
                 ? content.value
                 : secrets.get(content.secretKeyRef.name).get(content.secretKeyRef.key);
-        return new CompiledToken(token.path, token.mode, value, content.template);
+        return new CompiledToken(token.path, token.mode, value, content.template, token.decoyServer);
     }
 
     /** Same content keeps the generation; any change (or a first config) takes the next one. */
