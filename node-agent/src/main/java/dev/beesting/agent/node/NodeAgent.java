@@ -90,8 +90,9 @@ public final class NodeAgent implements AutoCloseable {
         AlertPipeline pipeline = null;
         Reconciler reconciler = null;
         try {
-            TokenPlanter planter =
-                    new TokenPlanter(options.stateDir(), detector, new TemplateRenderer(), config, options.nodeName());
+            TemplateRenderer renderer =
+                    new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy()));
+            TokenPlanter planter = new TokenPlanter(options.stateDir(), detector, renderer, config, options.nodeName());
             pipeline = new AlertPipeline(id -> planter.token(id).map(NodeAgent::ref), sinks, 65_536);
             detector.start(pipeline::accept);
             reconciler = new Reconciler(planter);

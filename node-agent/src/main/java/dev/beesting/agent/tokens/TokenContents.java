@@ -17,6 +17,8 @@ final class TokenContents {
     }
 
     static String content(TemplateRenderer.Rendering rendering, CompiledToken token) throws TemplateException {
-        return token.value() != null ? token.value() : rendering.render(token.template());
+        return token.value() != null
+                ? token.value()
+                : rendering.render(token.template(), token.path(), token.decoyServer());
     }
 }
