@@ -45,10 +45,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * {@code beesting-decoy-tls}; named like a kubeadm cluster's so a client that prints it sees nothing unusual.
  *
  * @param caCertificate PEM
+ * @param caKey PEM (PKCS#8) of the CA's key, kept so a new server certificate chains to the same CA
  * @param certificate PEM of the server certificate
  * @param key PEM (PKCS#8) of the server certificate's key
  */
-public record DecoyTls(String caCertificate, String certificate, String key) {
+public record DecoyTls(String caCertificate, String caKey, String certificate, String key) {
     private static final Duration VALIDITY = Duration.ofDays(3650);
 
     /** Issues a new CA and a server certificate for {@code dnsNames} and {@code ipAddresses}. */
@@ -57,7 +58,6 @@ public record DecoyTls(String caCertificate, String certificate, String key) {
             KeyPair caKeys = keyPair(random);
             Instant now = Instant.now();
             X500Name caName = new X500Name("CN=kubernetes");
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(
                             caName, serial(random), from(now), until(now), caName, caKeys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
@@ -68,38 +68,52 @@ public record DecoyTls(String caCertificate, String certificate, String key) {
                     .addExtension(
                             Extension.subjectKeyIdentifier,
                             false,
-                            extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
+                            new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
             X509Certificate caCert = sign(ca, caKeys.getPrivate());
-
-            KeyPair serverKeys = keyPair(random);
-            List<GeneralName> names = new ArrayList<>();
-            dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
-            ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
-            X509v3CertificateBuilder server = new JcaX509v3CertificateBuilder(
-                            caCert,
-                            serial(random),
-                            from(now),
-                            until(now),
-                            new X500Name("CN=kube-apiserver"),
-                            serverKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(
-                            Extension.keyUsage,
-                            true,
-                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(
-                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(
-                            Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCert))
-                    .addExtension(
-                            Extension.subjectAlternativeName,
-                            false,
-                            new GeneralNames(names.toArray(GeneralName[]::new)));
-            X509Certificate serverCert = sign(server, caKeys.getPrivate());
-            return new DecoyTls(pem(caCert), pem(serverCert), pem(serverKeys.getPrivate()));
+            return issue(caCert, caKeys.getPrivate(), dnsNames, ipAddresses, random);
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException("decoy TLS material cannot be generated", e);
         }
+    }
+
+    /** A new server certificate for other names, from the same CA: kubeconfigs already planted keep working. */
+    public DecoyTls reissue(List<String> dnsNames, List<String> ipAddresses, SecureRandom random) {
+        try {
+            return issue(certificate(caCertificate), privateKey(caKey), dnsNames, ipAddresses, random);
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException("decoy server certificate cannot be issued", e);
+        }
+    }
+
+    private static DecoyTls issue(
+            X509Certificate caCert,
+            PrivateKey caKey,
+            List<String> dnsNames,
+            List<String> ipAddresses,
+            SecureRandom random)
+            throws GeneralSecurityException, IOException, OperatorCreationException {
+        Instant now = Instant.now();
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        KeyPair serverKeys = keyPair(random);
+        List<GeneralName> names = new ArrayList<>();
+        dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+        ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+        X509v3CertificateBuilder server = new JcaX509v3CertificateBuilder(
+                        caCert,
+                        serial(random),
+                        from(now),
+                        until(now),
+                        new X500Name("CN=kube-apiserver"),
+                        serverKeys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCert))
+                .addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+        X509Certificate serverCert = sign(server, caKey);
+        return new DecoyTls(pem(caCert), pem(caKey), pem(serverCert), pem(serverKeys.getPrivate()));
     }
 
     /** A server-side TLS context presenting the certificate (with the CA, as a chain). */

@@ -2,6 +2,7 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
+import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
@@ -124,10 +125,13 @@ public final class NodeConfigCompiler {
         List<CompiledPolicy> byName = fitting.stream()
                 .sorted(Comparator.comparing(CompiledPolicy::name))
                 .toList();
+        DecoySettings decoy = inputs.decoy().orElse(null);
         long generation = inputs.current()
-                .map(current -> current.policies().equals(byName) ? current.generation() : current.generation() + 1)
+                .map(current -> current.policies().equals(byName) && Objects.equals(current.decoy(), decoy)
+                        ? current.generation()
+                        : current.generation() + 1)
                 .orElse(1L);
-        return new NodeConfig(NodeConfig.API_VERSION, generation, byName);
+        return new NodeConfig(NodeConfig.API_VERSION, generation, byName, decoy);
     }
 
     private static String join(List<FieldError> errors) {
