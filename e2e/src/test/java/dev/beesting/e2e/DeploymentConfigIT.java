@@ -122,7 +122,9 @@ class DeploymentConfigIT {
                 .isTrue();
         assertThat(decoy.allows(call("create", "beesting.dev", "honeytokenalerts", "cms", "")))
                 .isTrue();
-        assertThat(decoy.allows(call("patch", "beesting.dev", "honeytokenalerts", "cms", "a")))
+        assertThat(decoy.allows(call("get", "beesting.dev", "honeytokenalerts", "cms", "a")))
+                .isTrue();
+        assertThat(decoy.allows(call("patch", "beesting.dev", "honeytokenalerts/status", "cms", "a")))
                 .isTrue();
         assertThat(decoy.allows(call("create", "", "events", "cms", ""))).isTrue();
         for (ApiCallRecorder.Call denied : List.of(
@@ -131,7 +133,8 @@ class DeploymentConfigIT {
                 call("watch", "", "secrets", "beesting-system", ""),
                 call("get", "", "secrets", "cms", "beesting-decoy-key"),
                 call("delete", "", "secrets", "beesting-system", "beesting-decoy-key"),
-                call("get", "beesting.dev", "honeytokenalerts", "cms", "a"),
+                call("patch", "beesting.dev", "honeytokenalerts", "cms", "a"),
+                call("list", "beesting.dev", "honeytokenalerts", "cms", ""),
                 call("list", "", "pods", "cms", ""),
                 call("delete", "beesting.dev", "honeytokenalerts", "cms", "a"),
                 call("patch", "beesting.dev", "honeytokenpolicies", "", "p"),

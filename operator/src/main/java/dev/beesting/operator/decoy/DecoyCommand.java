@@ -110,7 +110,8 @@ public final class DecoyCommand implements Callable<Integer> {
             PrometheusRegistry registry = new PrometheusRegistry();
             DecoyMetrics metrics = new DecoyMetrics(registry);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            DecoyUses uses = new DecoyUses(out::println, 10_000);
+            DecoyAlerts alerts = new DecoyAlerts(client, metrics, 10_000);
+            DecoyUses uses = new DecoyUses(out::println, 10_000, alerts::offer);
             DecoyServer.Settings settings = new DecoyServer.Settings(
                     new InetSocketAddress(address, port), 16 * 1024, 4096, rate, burst, 10_000, 8);
             ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(
@@ -133,6 +134,7 @@ public final class DecoyCommand implements Callable<Integer> {
                 stopped.await();
             } finally {
                 refresh.shutdownNow();
+                alerts.close();
             }
         }
         return 0;

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 public final class DecoyMetrics {
     private final Counter requests;
     private final Counter refused;
+    private final Counter alerts;
 
     public DecoyMetrics(PrometheusRegistry registry) {
         requests = Counter.builder()
@@ -20,6 +21,12 @@ public final class DecoyMetrics {
                 .help("Requests the decoy refused unread: rate_limit, header_too_large, body_too_large")
                 .labelNames("reason")
                 .register(registry);
+        alerts = Counter.builder()
+                .name("beesting_decoy_alert_writes_total")
+                .help(
+                        "HoneytokenAlert writes of the decoy: written, failed (retried), dropped (queue full), event_failed")
+                .labelNames("result")
+                .register(registry);
         for (String result : new String[] {"valid", "invalid", "anonymous"}) {
             requests.labelValues(result);
         }
@@ -31,6 +38,15 @@ public final class DecoyMetrics {
 
     void countRefused(String reason) {
         refused.labelValues(reason).inc();
+    }
+
+    void countAlert(String result) {
+        alerts.labelValues(result).inc();
+    }
+
+    /** Alert writes counted with {@code result}. */
+    public long alerts(String result) {
+        return (long) alerts.labelValues(result).get();
     }
 
     /** Requests counted with {@code result}, for tests and the benchmark. */

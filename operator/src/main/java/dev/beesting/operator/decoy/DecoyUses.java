@@ -23,6 +23,7 @@ public final class DecoyUses {
     private static final int RECENT = 128;
 
     private final Consumer<String> lines;
+    private final Consumer<Use> listener;
     private final Map<TallyKey, Tally> tallies;
     private final Deque<Use> recent = new ArrayDeque<>();
 
@@ -52,7 +53,13 @@ public final class DecoyUses {
     private record TallyKey(DecoyOrigin origin, InetAddress source) {}
 
     public DecoyUses(Consumer<String> lines, int maxTallies) {
+        this(lines, maxTallies, use -> {});
+    }
+
+    /** Also hands every use to {@code listener} (the alert writer), which must return at once. */
+    public DecoyUses(Consumer<String> lines, int maxTallies, Consumer<Use> listener) {
         this.lines = lines;
+        this.listener = listener;
         this.tallies = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<TallyKey, Tally> eldest) {
@@ -75,6 +82,7 @@ public final class DecoyUses {
             }
         }
         lines.accept(line(use, tally));
+        listener.accept(use);
         return tally;
     }
 
