@@ -69,7 +69,9 @@ class DecoyKubectlIT {
                     null);
             String rendered = new TemplateRenderer(() -> Optional.of(settings))
                     .forContainer(WORKLOAD)
-                    .render("{{kubeconfig}}", "/root/.kube/config", null);
+                    .render(
+                            "{{kubeconfig}}",
+                            new TemplateRenderer.Target("/root/.kube/config", "fake-kubeconfig", "critical", null));
             Path stolen = Files.writeString(scratch.resolve("stolen"), rendered);
 
             Process process = new ProcessBuilder(
@@ -94,6 +96,7 @@ class DecoyKubectlIT {
                 assertThat(origin.container()).isEqualTo("cms");
                 assertThat(origin.path()).isEqualTo("/root/.kube/config");
                 assertThat(origin.cluster()).isEqualTo("prod-eu");
+                assertThat(origin.policy()).isEqualTo("fake-kubeconfig");
                 assertThat(use.userAgent()).startsWith("kubectl");
             });
             assertThat(uses.recent())

@@ -110,7 +110,16 @@ class DecoyRbacRealApiIT {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> deniedCreate(openAlert("probe")) != null);
         DecoyOrigin origin = new DecoyOrigin(
-                "prod", "worker-1", "cms", "simplecms-1", "uid-1", "cms", "/root/.kube/config", Instant.now());
+                "prod",
+                "worker-1",
+                "cms",
+                "simplecms-1",
+                "uid-1",
+                "cms",
+                "/root/.kube/config",
+                "fake-kubeconfig",
+                "critical",
+                Instant.now());
         try (DecoyAlerts alerts = new DecoyAlerts(decoy, new DecoyMetrics(new PrometheusRegistry()), 100)) {
             alerts.offer(new DecoyUses.Use(
                     origin, "k1", InetAddress.getByName("10.1.2.3"), "kubectl", "GET", "/api", Instant.now()));

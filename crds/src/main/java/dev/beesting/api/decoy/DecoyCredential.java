@@ -35,7 +35,8 @@ public final class DecoyCredential {
     private static final int[] SEAL_LENGTHS = {256, 384, 512};
 
     private static final int MAX_CLAIMS_LENGTH = 2048;
-    private static final int FIELDS = 7;
+    private static final int FIELDS = 9;
+    private static final int PATH_FIELD = 6;
     private static final int FIXED = 1 + Long.BYTES + FIELDS * Short.BYTES;
     private static final byte[] AAD_PREFIX = "beesting-decoy-v1.".getBytes(StandardCharsets.US_ASCII);
     private static final String AUDIENCE = "https://kubernetes.default.svc.cluster.local";
@@ -200,7 +201,9 @@ public final class DecoyCredential {
                 origin.pod(),
                 origin.podUid(),
                 origin.container(),
-                origin.path()));
+                origin.path(),
+                origin.policy(),
+                origin.severity()));
         int budget = SEAL_LENGTHS[SEAL_LENGTHS.length - 1] - OVERHEAD - FIXED;
         while (utf8Length(fields) > budget) {
             int longest = 0;
@@ -212,7 +215,7 @@ public final class DecoyCredential {
             String field = fields.get(longest);
             int keep = field.length() / 2;
             fields.set(
-                    longest, longest == FIELDS - 1 ? field.substring(field.length() - keep) : field.substring(0, keep));
+                    longest, longest == PATH_FIELD ? field.substring(field.length() - keep) : field.substring(0, keep));
         }
         int needed = FIXED + utf8Length(fields) + OVERHEAD;
         int sealLength = SEAL_LENGTHS[SEAL_LENGTHS.length - 1];
@@ -266,6 +269,8 @@ public final class DecoyCredential {
                 fields[4],
                 fields[5],
                 fields[6],
+                fields[7],
+                fields[8],
                 Instant.ofEpochSecond(issued)));
     }
 

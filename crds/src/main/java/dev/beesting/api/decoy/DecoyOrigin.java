@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param podUid pod uid
  * @param container container name
  * @param path the token file's path inside the container
+ * @param policy the HoneytokenPolicy that planted it
+ * @param severity that policy's severity when the credential was minted ({@code low} ... {@code critical})
  * @param issuedAt when the credential was minted, to the second
  */
 public record DecoyOrigin(
@@ -24,6 +26,8 @@ public record DecoyOrigin(
         String podUid,
         String container,
         String path,
+        String policy,
+        String severity,
         Instant issuedAt) {
     public DecoyOrigin {
         cluster = orEmpty(cluster);
@@ -33,6 +37,8 @@ public record DecoyOrigin(
         podUid = orEmpty(podUid);
         container = orEmpty(container);
         path = orEmpty(path);
+        policy = orEmpty(policy);
+        severity = orEmpty(severity);
         issuedAt = Objects.requireNonNull(issuedAt, "issuedAt").truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 

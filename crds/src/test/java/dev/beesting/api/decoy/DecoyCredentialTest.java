@@ -24,6 +24,8 @@ class DecoyCredentialTest {
             "0b7c4e4a-3f0e-4a53-9d6e-2f9a8c1d5e77",
             "cms",
             "/root/.kube/config",
+            "fake-kubeconfig",
+            "critical",
             Instant.parse("2026-11-30T17:00:00Z"));
 
     @Test
@@ -56,7 +58,8 @@ class DecoyCredentialTest {
                 ORIGIN.pod(),
                 ORIGIN.podUid(),
                 ORIGIN.container(),
-                ORIGIN.path())) {
+                ORIGIN.path(),
+                ORIGIN.policy())) {
             assertThat(token).doesNotContain(field);
             assertThat(decoded).doesNotContain(field);
         }
@@ -175,13 +178,24 @@ class DecoyCredentialTest {
     void longFieldsAreShortenedToFitAPlausibleSignatureKeepingThePathsEnd() {
         String path = "/" + "d".repeat(4000) + "/config";
         DecoyOrigin huge = new DecoyOrigin(
-                "c", "n".repeat(253), "ns", "p".repeat(253), "uid", "c".repeat(63), path, ORIGIN.issuedAt());
+                "c",
+                "n".repeat(253),
+                "ns",
+                "p".repeat(253),
+                "uid",
+                "c".repeat(63),
+                path,
+                "policy",
+                "high",
+                ORIGIN.issuedAt());
         String token = DecoyCredential.encode(huge, KEY, RANDOM);
         assertThat(Base64.getUrlDecoder().decode(token.split("\\.")[2])).hasSize(512);
         DecoyOrigin read = ((Valid) DecoyCredential.decode(token, List.of(KEY))).origin();
         assertThat(read.path()).endsWith("/config");
         assertThat(read.namespace()).isEqualTo("ns");
         assertThat(read.pod()).startsWith("ppp");
+        assertThat(read.policy()).isEqualTo("policy");
+        assertThat(read.severity()).isEqualTo("high");
     }
 
     @Test

@@ -22,8 +22,8 @@ final class DecoyCredentials {
         this.clock = clock;
     }
 
-    /** A token naming this container and token path, sealed with the settings' current key. */
-    String token(DecoySettings settings, Workload workload, String path) {
+    /** A token naming this container, token path and policy, sealed with the settings' current key. */
+    String token(DecoySettings settings, Workload workload, TemplateRenderer.Target target) {
         DecoyOrigin origin = new DecoyOrigin(
                 settings.cluster(),
                 workload.node(),
@@ -31,7 +31,9 @@ final class DecoyCredentials {
                 workload.pod(),
                 workload.podUid(),
                 workload.container(),
-                path,
+                target.path(),
+                target.policy(),
+                target.severity(),
                 clock.instant());
         return DecoyCredential.encode(origin, settings.key().decoyKey(), random);
     }

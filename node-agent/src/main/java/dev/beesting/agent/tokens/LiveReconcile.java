@@ -92,7 +92,7 @@ final class LiveReconcile {
                 continue;
             }
             try {
-                String content = TokenContents.content(rendering, want.token());
+                String content = TokenContents.content(rendering, want);
                 if (at >= 0) {
                     armed.add(mounts.refill(container, entries.get(at), want, content));
                     entries.set(

@@ -48,6 +48,18 @@ public final class TemplateRenderer {
         this.decoySettings = decoySettings;
     }
 
+    /**
+     * The token file a template is rendered for, as its decoy credentials name it.
+     *
+     * @param path the file's path in the container
+     * @param policy the policy that plants it
+     * @param severity that policy's severity, as the policy writes it ({@code high})
+     * @param decoyServer the decoy the policy names for it, or null for the in-cluster one
+     */
+    public record Target(String path, String policy, String severity, String decoyServer) {
+        static final Target NONE = new Target("", "", "", null);
+    }
+
     /** Starts rendering the tokens of one container. */
     public Rendering forContainer(Workload workload) {
         return new Rendering(workload);
@@ -62,22 +74,19 @@ public final class TemplateRenderer {
             this.workload = workload;
         }
 
-        /** Renders a template that is not a token file's (decoy credentials then name no path). */
+        /** Renders a template that is not a token file's (decoy credentials then name no path or policy). */
         public String render(String template) throws TemplateException {
-            return render(template, "", null);
+            return render(template, Target.NONE);
         }
 
-        /**
-         * Renders the template of the token file at {@code path}; its decoy credentials name that path and, when
-         * {@code decoyServer} is not null, that decoy instead of the in-cluster one.
-         */
-        public String render(String template, String path, String decoyServer) throws TemplateException {
+        /** Renders the template of one token file; its decoy credentials name {@code target}. */
+        public String render(String template, Target target) throws TemplateException {
             Matcher matcher = PLACEHOLDER.matcher(template);
             StringBuilder out = new StringBuilder(template.length() + 64);
             int last = 0;
             while (matcher.find()) {
                 out.append(template, last, matcher.start());
-                out.append(value(matcher.group(1), matcher.group(2), matcher.start(), path, decoyServer));
+                out.append(value(matcher.group(1), matcher.group(2), matcher.start(), target));
                 last = matcher.end();
             }
             out.append(template, last, template.length());
@@ -89,8 +98,7 @@ public final class TemplateRenderer {
             return out.toString();
         }
 
-        private String value(String name, String argument, int offset, String path, String decoyServer)
-                throws TemplateException {
+        private String value(String name, String argument, int offset, Target target) throws TemplateException {
             if (argument != null) {
                 int length = Integer.parseInt(argument);
                 if (length < 1 || length > MAX_RANDOM_LENGTH) {
@@ -113,12 +121,13 @@ public final class TemplateRenderer {
                 case "awsSecretAccessKey" -> remembered(name, generators::awsSecretAccessKey);
                 case "githubToken" -> remembered(name, generators::githubToken);
                 case "jwt" -> remembered(name, () -> generators.serviceAccountJwt(workload));
-                case "serviceAccountToken" -> decoyToken(path);
+                case "serviceAccountToken" -> decoyToken(target);
                 case "kubeconfig" -> {
                     DecoySettings settings = decoySettings(name);
-                    String token = decoyToken(path);
+                    String token = decoyToken(target);
                     yield remembered(
-                            name + "\u0000" + path, () -> decoys.kubeconfig(settings, decoyServer, token, workload));
+                            name + "\u0000" + target.path(),
+                            () -> decoys.kubeconfig(settings, target.decoyServer(), token, workload));
                 }
                 case "uuid" -> remembered(name, generators::uuid);
                 case "hex", "alnum" ->
@@ -128,9 +137,10 @@ public final class TemplateRenderer {
         }
 
         /** One decoy token per token file: the path is part of the origin it names. */
-        private String decoyToken(String path) throws TemplateException {
+        private String decoyToken(Target target) throws TemplateException {
             DecoySettings settings = decoySettings("serviceAccountToken");
-            return remembered("serviceAccountToken\u0000" + path, () -> decoys.token(settings, workload, path));
+            return remembered(
+                    "serviceAccountToken\u0000" + target.path(), () -> decoys.token(settings, workload, target));
         }
 
         private DecoySettings decoySettings(String name) throws TemplateException {

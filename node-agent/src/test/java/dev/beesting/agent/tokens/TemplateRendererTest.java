@@ -71,11 +71,21 @@ class TemplateRendererTest {
 
     @Test
     void serviceAccountTokenSealsTheContainerAndTokenPathItWasPlantedFor() throws TemplateException {
-        String token = decoyRenderer.forContainer(CONTEXT).render("{{serviceAccountToken}}", "/etc/sa/token", null);
+        String token = decoyRenderer.forContainer(CONTEXT).render("{{serviceAccountToken}}", target("/etc/sa/token"));
         DecoyCredential.Result read = DecoyCredential.decode(token, DECOY.keys());
         assertThat(read)
                 .isEqualTo(new DecoyCredential.Valid(
-                        new DecoyOrigin("prod-eu", "worker-1", "cms", "cms-7f9c", "uid-1", "web", "/etc/sa/token", NOW),
+                        new DecoyOrigin(
+                                "prod-eu",
+                                "worker-1",
+                                "cms",
+                                "cms-7f9c",
+                                "uid-1",
+                                "web",
+                                "/etc/sa/token",
+                                "decoys",
+                                "critical",
+                                NOW),
                         "k1"));
         assertThat(token).doesNotContain("cms-7f9c", "worker-1", "/etc/sa");
     }
@@ -83,7 +93,7 @@ class TemplateRendererTest {
     @Test
     void kubeconfigIsACompleteConfigForTheDecoyWithTheTokenOfItsFile() throws Exception {
         TemplateRenderer.Rendering rendering = decoyRenderer.forContainer(CONTEXT);
-        String kubeconfig = rendering.render("{{kubeconfig}}", "/root/.kube/config", null);
+        String kubeconfig = rendering.render("{{kubeconfig}}", target("/root/.kube/config"));
         JsonNode config = new YAMLMapper().readTree(kubeconfig);
         assertThat(config.path("kind").asText()).isEqualTo("Config");
         JsonNode cluster = config.path("clusters").get(0).path("cluster");
@@ -93,7 +103,7 @@ class TemplateRendererTest {
                 .isEqualTo(DECOY.caCertificate());
         assertThat(config.path("current-context").asText()).isEqualTo("kubernetes-admin@prod-eu");
         String token = config.path("users").get(0).path("user").path("token").asText();
-        assertThat(rendering.render("{{serviceAccountToken}}", "/root/.kube/config", null))
+        assertThat(rendering.render("{{serviceAccountToken}}", target("/root/.kube/config")))
                 .isEqualTo(token);
         assertThat(DecoyCredential.decode(token, DECOY.keys()))
                 .isInstanceOfSatisfying(
@@ -104,16 +114,18 @@ class TemplateRendererTest {
     @Test
     void eachTokenFileOfAContainerCarriesItsOwnDecoyToken() throws TemplateException {
         TemplateRenderer.Rendering rendering = decoyRenderer.forContainer(CONTEXT);
-        assertThat(rendering.render("{{serviceAccountToken}}", "/a", null))
-                .isEqualTo(rendering.render("{{serviceAccountToken}}", "/a", null))
-                .isNotEqualTo(rendering.render("{{serviceAccountToken}}", "/b", null));
+        assertThat(rendering.render("{{serviceAccountToken}}", target("/a")))
+                .isEqualTo(rendering.render("{{serviceAccountToken}}", target("/a")))
+                .isNotEqualTo(rendering.render("{{serviceAccountToken}}", target("/b")));
     }
 
     @Test
     void aDecoyServerTheTokenNamesReplacesTheInClusterOneWithoutItsCa() throws Exception {
         String kubeconfig = decoyRenderer
                 .forContainer(CONTEXT)
-                .render("{{kubeconfig}}", "/root/.kube/config", "https://k8s.example.com:6443");
+                .render(
+                        "{{kubeconfig}}",
+                        new TemplateRenderer.Target("/root/.kube/config", "p", "high", "https://k8s.example.com:6443"));
         JsonNode cluster =
                 new YAMLMapper().readTree(kubeconfig).path("clusters").get(0).path("cluster");
         assertThat(cluster.path("server").asText()).isEqualTo("https://k8s.example.com:6443");
@@ -124,7 +136,7 @@ class TemplateRendererTest {
     @Test
     void withoutDecoySettingsDecoyPlaceholdersAreErrorsNamingThem() {
         TemplateRenderer.Rendering rendering = renderer.forContainer(CONTEXT);
-        assertThatThrownBy(() -> rendering.render("{{kubeconfig}}", "/root/.kube/config", null))
+        assertThatThrownBy(() -> rendering.render("{{kubeconfig}}", target("/root/.kube/config")))
                 .isInstanceOf(TemplateException.class)
                 .hasMessageStartingWith("{{kubeconfig}} needs the decoy settings of the node config");
         assertThatThrownBy(() -> rendering.render("x: {{ serviceAccountToken }}"))
@@ -153,5 +165,9 @@ class TemplateRendererTest {
     @Test
     void textWithoutPlaceholdersIsKept() throws TemplateException {
         assertThat(renderer.forContainer(CONTEXT).render("plain\ntext }} {")).isEqualTo("plain\ntext }} {");
+    }
+
+    private static TemplateRenderer.Target target(String path) {
+        return new TemplateRenderer.Target(path, "decoys", "critical", null);
     }
 }

@@ -125,6 +125,8 @@ class TokenPlanterIT {
                     assertThat(valid.origin().path()).isEqualTo("/root/.kube/config");
                     assertThat(valid.origin().container()).isEqualTo("web");
                     assertThat(valid.origin().pod()).isEqualTo(WEB.pod());
+                    assertThat(valid.origin().policy()).isEqualTo("decoy");
+                    assertThat(valid.origin().severity()).isEqualTo("high");
                 });
     }
 

@@ -261,8 +261,8 @@ public final class DecoyAlerts implements AutoCloseable {
         HoneytokenAlertSpec spec = new HoneytokenAlertSpec();
         spec.access = Access.USE;
         spec.path = origin.path();
-        // the credential names no policy; a credential in use is past recon
-        spec.severity = Severity.HIGH;
+        spec.policy = origin.policy().isEmpty() ? null : origin.policy();
+        spec.severity = severity(origin.severity());
         spec.node = origin.node();
         spec.pod = new PodRef();
         spec.pod.name = origin.pod();
@@ -286,10 +286,21 @@ public final class DecoyAlerts implements AutoCloseable {
         return alert;
     }
 
+    /** The severity the credential sealed (its policy's when it was minted); high if it names none we know. */
+    static Severity severity(String sealed) {
+        for (Severity severity : Severity.values()) {
+            if (severity.name().equalsIgnoreCase(sealed)) {
+                return severity;
+            }
+        }
+        return Severity.HIGH;
+    }
+
     static String message(DecoyUses.Use use) {
         DecoyOrigin origin = use.origin();
         return printable("decoy credential of container " + origin.container() + " (token " + origin.path()
-                + ") used from " + use.source().getHostAddress() + ": " + use.method() + " " + use.requestPath()
+                + ", policy " + origin.policy() + ") used from " + use.source().getHostAddress() + ": " + use.method()
+                + " " + use.requestPath()
                 + " (" + use.userAgent() + ")");
     }
 

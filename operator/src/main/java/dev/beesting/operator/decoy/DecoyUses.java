@@ -104,6 +104,8 @@ public final class DecoyUses {
         fields.put("podUid", origin.podUid());
         fields.put("container", origin.container());
         fields.put("path", origin.path());
+        fields.put("policy", origin.policy());
+        fields.put("severity", origin.severity());
         fields.put("issuedAt", origin.issuedAt().toString());
         fields.put("keyId", use.keyId());
         fields.put("source", use.source().getHostAddress());

@@ -32,6 +32,8 @@ class DecoyAlertsIT {
             "0b7c4e4a-3f0e-4a53-9d6e-2f9a8c1d5e77",
             "cms",
             "/root/.kube/config",
+            "fake-kubeconfig",
+            "critical",
             Instant.parse("2026-11-30T17:00:00Z"));
 
     private KubeApi api;
@@ -73,6 +75,8 @@ class DecoyAlertsIT {
         assertThat(first.getSpec().container.name).isEqualTo("cms");
         assertThat(first.getSpec().path).isEqualTo("/root/.kube/config");
         assertThat(first.getSpec().node).isEqualTo("worker-1");
+        assertThat(first.getSpec().policy).isEqualTo("fake-kubeconfig");
+        assertThat(first.getSpec().severity).isEqualTo(dev.beesting.api.v1alpha1.Severity.CRITICAL);
         assertThat(first.getSpec().use.source).isEqualTo("10.1.2.3");
         assertThat(first.getSpec().use.requestPath).isEqualTo("/api");
         assertThat(first.getSpec().use.userAgent).isEqualTo("kubectl/v1.31.9?[31m");

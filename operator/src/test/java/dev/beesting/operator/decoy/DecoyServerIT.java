@@ -39,6 +39,8 @@ class DecoyServerIT {
             "0b7c4e4a-3f0e-4a53-9d6e-2f9a8c1d5e77",
             "cms",
             "/root/.kube/config",
+            "fake-kubeconfig",
+            "critical",
             Instant.parse("2026-11-30T17:00:00Z"));
     private static DecoyTls tls;
 
@@ -128,6 +130,7 @@ class DecoyServerIT {
                         "\"pod\":\"simplecms-6c4bfc97cd-wdnhv\"",
                         "\"container\":\"cms\"",
                         "\"path\":\"/root/.kube/config\"",
+                        "\"policy\":\"fake-kubeconfig\"",
                         "\"source\":\"127.0.0.1\"",
                         "\"count\":4");
     }
