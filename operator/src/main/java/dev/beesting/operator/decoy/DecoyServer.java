@@ -128,9 +128,12 @@ public final class DecoyServer implements AutoCloseable {
                 return;
             }
             answer(exchange, source, headers);
-        } catch (IOException | RuntimeException e) {
-            // a client that hangs up mid-answer is normal here; one line, no stack, nothing of the request
+        } catch (IOException e) {
+            // a client that hangs up mid-answer is normal here
             LOG.debug("decoy request ended early error={}", e.getClass().getSimpleName());
+        } catch (RuntimeException e) {
+            // a fault of ours: logged with its cause; the server keeps answering other requests
+            LOG.warn("decoy request failed error={}", e.toString(), e);
         }
     }
 
