@@ -145,6 +145,42 @@ class TokenPlanterIT {
     }
 
     @Test
+    void aDecoyTokenThatWaitedForDecoySettingsIsPlantedWithTheConfigThatBringsThem() throws IOException {
+        TokenPlanter planter = new TokenPlanter(
+                stateDir,
+                detector,
+                new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
+                config::get,
+                "node-1");
+        Path file = planter.plant(WEB).getFirst().source();
+        planter.started(new RunningContainer(WEB, 1));
+        config.set(generation(2, config()));
+        planter.reconcile(); // the mounts are emptied, ready to be filled again
+        CompiledPolicy decoy = policy(
+                "decoy",
+                List.of("cms"),
+                null,
+                List.of(new CompiledToken("/root/.aws/credentials", null, null, "{{kubeconfig}}")));
+
+        config.set(generation(3, config(decoy)));
+        planter.reconcile();
+        planter.reconcile();
+        assertThat(planter.failures()).as("counted once for this config").isEqualTo(1);
+        assertThat(file).isEmptyFile();
+
+        DecoyKey key = DecoyKey.generate("k1", new java.security.SecureRandom());
+        config.set(generation(4, config(decoy))
+                .withDecoy(new DecoySettings("https://decoy.svc", null, "c1", DecoySettings.Key.of(key), null)));
+        planter.reconcile();
+        assertThat(Files.readString(file)).contains("kind: Config", "server: https://decoy.svc");
+        assertThat(planter.armedCount()).isEqualTo(1);
+    }
+
+    private static NodeConfig generation(long generation, NodeConfig config) {
+        return new NodeConfig(config.apiVersion(), generation, config.policies(), config.decoy());
+    }
+
+    @Test
     void detectorFaultPlantsNothingButNeverThrows() {
         detector.failArm = true;
         TokenPlanter planter = planter();
