@@ -71,11 +71,7 @@ class DeploymentConfigIT {
 
     @Test
     void operatorRunsTwoNonRootReplicasWithProbes() throws Exception {
-        Deployment operator = Kustomize.build("default").stream()
-                .filter(Deployment.class::isInstance)
-                .map(Deployment.class::cast)
-                .findFirst()
-                .orElseThrow();
+        Deployment operator = deployment("beesting-operator");
         assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
         var pod = operator.getSpec().getTemplate().getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -83,5 +79,81 @@ class DeploymentConfigIT {
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(container.getLivenessProbe()).isNotNull();
         assertThat(container.getReadinessProbe()).isNotNull();
+    }
+
+    @Test
+    void decoyRunsNonRootReadOnlyAsItsOwnServiceAccountBehindAService() throws Exception {
+        Deployment decoy = deployment("beesting-decoy");
+        var pod = decoy.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo("beesting-decoy");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        Container container = pod.getContainers().getFirst();
+        assertThat(container.getArgs()).contains("decoy");
+        assertThat(container.getImage())
+                .isEqualTo(deployment("beesting-operator")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage());
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getLivenessProbe()).isNotNull();
+        var service = Kustomize.build("default").stream()
+                .filter(io.fabric8.kubernetes.api.model.Service.class::isInstance)
+                .map(io.fabric8.kubernetes.api.model.Service.class::cast)
+                .filter(s -> s.getMetadata().getName().equals("beesting-decoy"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(443);
+    }
+
+    @Test
+    void decoyMayOnlyTouchItsOwnSecretsAndWriteAlertsAndEvents() throws Exception {
+        RbacRules decoy = new RbacRules(Kustomize.build("default"), "beesting-system", "beesting-decoy");
+        for (String name : List.of("beesting-decoy-key", "beesting-decoy-tls")) {
+            assertThat(decoy.allows(call("get", "", "secrets", "beesting-system", name)))
+                    .isTrue();
+            assertThat(decoy.allows(call("update", "", "secrets", "beesting-system", name)))
+                    .isTrue();
+        }
+        assertThat(decoy.allows(call("create", "", "secrets", "beesting-system", "")))
+                .isTrue();
+        assertThat(decoy.allows(call("create", "beesting.dev", "honeytokenalerts", "cms", "")))
+                .isTrue();
+        assertThat(decoy.allows(call("get", "beesting.dev", "honeytokenalerts", "cms", "a")))
+                .isTrue();
+        assertThat(decoy.allows(call("patch", "beesting.dev", "honeytokenalerts/status", "cms", "a")))
+                .isTrue();
+        assertThat(decoy.allows(call("create", "", "events", "cms", ""))).isTrue();
+        for (ApiCallRecorder.Call denied : List.of(
+                call("get", "", "secrets", "beesting-system", "beesting-node-config"),
+                call("list", "", "secrets", "beesting-system", ""),
+                call("watch", "", "secrets", "beesting-system", ""),
+                call("get", "", "secrets", "cms", "beesting-decoy-key"),
+                call("delete", "", "secrets", "beesting-system", "beesting-decoy-key"),
+                call("patch", "beesting.dev", "honeytokenalerts", "cms", "a"),
+                call("list", "beesting.dev", "honeytokenalerts", "cms", ""),
+                call("list", "", "pods", "cms", ""),
+                call("delete", "beesting.dev", "honeytokenalerts", "cms", "a"),
+                call("patch", "beesting.dev", "honeytokenpolicies", "", "p"),
+                call("create", "", "pods", "cms", ""))) {
+            assertThat(decoy.allows(denied)).as(denied.toString()).isFalse();
+        }
+    }
+
+    private static ApiCallRecorder.Call call(
+            String verb, String group, String resource, String namespace, String name) {
+        return new ApiCallRecorder.Call(verb, group, resource, namespace, name);
+    }
+
+    private static Deployment deployment(String name) throws Exception {
+        return Kustomize.build("default").stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .filter(d -> d.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.beesting.operator;
 
 import dev.beesting.api.BuildInfo;
+import dev.beesting.operator.decoy.DecoyCommand;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
         name = "beesting-operator",
         mixinStandardHelpOptions = true,
         versionProvider = OperatorMain.Version.class,
+        subcommands = DecoyCommand.class,
         description = "Compiles HoneytokenPolicies into the node configuration that Beesting node agents apply.")
 public final class OperatorMain implements Callable<Integer> {
     @Option(
@@ -68,6 +70,13 @@ public final class OperatorMain implements Callable<Integer> {
     Duration alertRetention;
 
     @Option(
+            names = "--cluster-name",
+            defaultValue = "${env:BEESTING_CLUSTER_NAME:-}",
+            description = "This cluster's name, sealed into every decoy credential so a use names the cluster it was"
+                    + " stolen from (env BEESTING_CLUSTER_NAME; default: none).")
+    String clusterName;
+
+    @Option(
             names = "--log-format",
             paramLabel = "text|json",
             description = "Log lines on stderr as text (default) or one JSON object per line.")
@@ -97,7 +106,8 @@ public final class OperatorMain implements Callable<Integer> {
                 leaseName,
                 identity,
                 httpPort == 0 ? Optional.empty() : Optional.of(new InetSocketAddress(httpAddress, httpPort)),
-                Optional.ofNullable(alertRetention));
+                Optional.ofNullable(alertRetention),
+                clusterName == null ? "" : clusterName);
     }
 
     @Override

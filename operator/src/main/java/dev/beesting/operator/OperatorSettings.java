@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param identity this replica's name in the Lease, usually the pod name
  * @param opsAddress where health, readiness and metrics are served; empty for none
  * @param alertRetention delete HoneytokenAlerts not seen for this long; empty keeps them forever
+ * @param clusterName this cluster's name for decoy credentials; may be empty
  */
 public record OperatorSettings(
         String namespace,
@@ -20,10 +21,25 @@ public record OperatorSettings(
         String leaseName,
         String identity,
         Optional<InetSocketAddress> opsAddress,
-        Optional<Duration> alertRetention) {
+        Optional<Duration> alertRetention,
+        String clusterName) {
 
     public static final String DEFAULT_NAMESPACE = "beesting-system";
     public static final String DEFAULT_LEASE = "beesting-operator";
+
+    public OperatorSettings {
+        clusterName = clusterName == null ? "" : clusterName;
+    }
+
+    public OperatorSettings(
+            String namespace,
+            boolean leaderElection,
+            String leaseName,
+            String identity,
+            Optional<InetSocketAddress> opsAddress,
+            Optional<Duration> alertRetention) {
+        this(namespace, leaderElection, leaseName, identity, opsAddress, alertRetention, "");
+    }
 
     /** Settings for tests: no leader election, no HTTP, no retention. */
     public static OperatorSettings forNamespace(String namespace) {

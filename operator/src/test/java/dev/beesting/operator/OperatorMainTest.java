@@ -21,6 +21,23 @@ class OperatorMainTest {
     }
 
     @Test
+    void decoyIsASubcommandWhoseCertificateNamesItsService() {
+        CommandLine line = new CommandLine(new OperatorMain());
+        CommandLine.ParseResult parsed =
+                line.parseArgs("--cluster-name=prod", "decoy", "--namespace=sec", "--dns-name=decoy.example.com");
+        assertThat(((OperatorMain) line.getCommand()).settings().clusterName()).isEqualTo("prod");
+        dev.beesting.operator.decoy.DecoyCommand decoy =
+                parsed.subcommand().commandSpec().commandLine().getCommand();
+        assertThat(decoy.dnsNames())
+                .containsExactly(
+                        "beesting-decoy",
+                        "beesting-decoy.sec",
+                        "beesting-decoy.sec.svc",
+                        "beesting-decoy.sec.svc.cluster.local",
+                        "decoy.example.com");
+    }
+
+    @Test
     void versionIsTheBuildsVersion() {
         java.io.StringWriter out = new java.io.StringWriter();
         int code = new picocli.CommandLine(new OperatorMain())

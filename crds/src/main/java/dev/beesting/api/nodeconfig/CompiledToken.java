@@ -10,13 +10,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param mode octal mode string, e.g. {@code 0444}
  * @param value literal content, or null
  * @param template per-container template, or null
+ * @param decoyServer the decoy URL the token's decoy credentials name instead of the in-cluster one, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CompiledToken(String path, String mode, String value, String template) {
+public record CompiledToken(String path, String mode, String value, String template, String decoyServer) {
     public static final String DEFAULT_MODE = "0444";
 
     public CompiledToken {
         mode = mode == null ? DEFAULT_MODE : mode;
+    }
+
+    public CompiledToken(String path, String mode, String value, String template) {
+        this(path, mode, value, template, null);
     }
 
     /** The mode as permission bits. */

@@ -15,9 +15,11 @@ import java.util.List;
  * @param apiVersion format version, {@link #API_VERSION} or {@link #API_VERSION_V2}
  * @param generation increases by one whenever the content changes (shared by both formats of one Secret)
  * @param policies accepted policies, sorted by name
+ * @param decoy how to mint decoy credentials; null when the operator has no decoy key (older operators never write
+ *     it, older agents ignore it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record NodeConfig(String apiVersion, long generation, List<CompiledPolicy> policies) {
+public record NodeConfig(String apiVersion, long generation, List<CompiledPolicy> policies, DecoySettings decoy) {
     public static final String API_VERSION = "beesting.dev/nodeconfig/v1";
     public static final String API_VERSION_V2 = "beesting.dev/nodeconfig/v2";
     public static final String SECRET_NAME = "beesting-node-config";
@@ -28,6 +30,15 @@ public record NodeConfig(String apiVersion, long generation, List<CompiledPolicy
 
     public NodeConfig {
         policies = policies == null ? List.of() : List.copyOf(policies);
+    }
+
+    public NodeConfig(String apiVersion, long generation, List<CompiledPolicy> policies) {
+        this(apiVersion, generation, policies, null);
+    }
+
+    /** The same config with other decoy settings. */
+    public NodeConfig withDecoy(DecoySettings settings) {
+        return new NodeConfig(apiVersion, generation, policies, settings);
     }
 
     public static NodeConfig empty() {

@@ -30,6 +30,19 @@ public class HoneytokenAlertSpec {
     @JsonPropertyDescription("The container.")
     public ContainerRef container;
 
+    /**
+     * Open (a process read the token file) or Use (its decoy credential was presented to the decoy). Absent means
+     * Open: the node agent leaves it out, so its alerts read back exactly as it wrote them (no schema default, which
+     * the API server would add and the agent's spec comparison would then see as a foreign object).
+     */
+    @JsonPropertyDescription("Open (a process read the token file) or Use (its decoy credential was presented to the"
+            + " decoy API server); absent means Open.")
+    public Access access;
+
+    /** For a Use: the first request that presented the credential. */
+    @JsonPropertyDescription("For a Use: the first request that presented the credential.")
+    public CredentialUse use;
+
     /** Detector tier that saw the access: lsm, fentry, kprobe, fanotify or syscall. */
     @JsonPropertyDescription("Detector tier that saw the access: lsm, fentry, kprobe, fanotify or syscall.")
     public String detector;

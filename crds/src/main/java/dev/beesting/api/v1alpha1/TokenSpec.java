@@ -48,6 +48,19 @@ public class TokenSpec {
     @JsonPropertyDescription("File mode as an octal string between 0400 and 0777; default 0444.")
     public String mode;
 
+    /**
+     * URL of the decoy API server that this token's {{kubeconfig}} and {{serviceAccountToken}} name, for a decoy
+     * reachable from outside the cluster; default: the decoy's in-cluster Service.
+     */
+    @Size(max = PolicyRules.MAX_URL_LENGTH)
+    @ValidationRule(
+            value = "self.matches('" + PolicyRules.HTTPS_URL_CEL + "')",
+            message = PolicyRules.DECOY_SERVER_HTTPS)
+    @JsonPropertyDescription("URL of the decoy API server that this token's {{kubeconfig}} and {{serviceAccountToken}}"
+            + " name, for a decoy reachable from outside the cluster (https only); default: the decoy's in-cluster"
+            + " Service.")
+    public String decoyServer;
+
     public TokenSpec() {}
 
     public TokenSpec(String path, TokenContent content) {

@@ -53,6 +53,55 @@ class NodeConfigCodecTest {
     }
 
     @Test
+    void carriesDecoySettingsAndTheTokensDecoyServer() {
+        NodeConfig config = new NodeConfig(
+                NodeConfig.API_VERSION,
+                8,
+                List.of(new CompiledPolicy(
+                        "decoy",
+                        "uid-2",
+                        1,
+                        List.of("cms"),
+                        null,
+                        List.of(new CompiledToken(
+                                "/root/.kube/config", null, null, "{{kubeconfig}}", "https://decoy.example.com")),
+                        null,
+                        null,
+                        null)),
+                new DecoySettings(
+                        "https://beesting-decoy.beesting-system.svc",
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                        "prod-eu",
+                        new DecoySettings.Key("k2", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+                        null));
+        String json = NodeConfigCodec.write(config);
+        assertThat(NodeConfigCodec.read(json)).isEqualTo(config);
+        assertThat(json)
+                .contains("\"decoyServer\" : \"https://decoy.example.com\"", "\"cluster\" : \"prod-eu\"")
+                .doesNotContain("previousKey");
+        assertThat(config.decoy().keys()).hasSize(1);
+        assertThat(config.decoy().toString()).doesNotContain("AAAAAAAA");
+    }
+
+    @Test
+    void aConfigWithoutDecoySettingsIsWrittenAsBefore() {
+        assertThat(NodeConfigCodec.write(CONFIG)).doesNotContain("decoy");
+    }
+
+    @Test
+    void anOlderReaderIgnoresTheDecoySettings() throws Exception {
+        String json = NodeConfigCodec.write(CONFIG.withDecoy(new DecoySettings("https://d", null, null, null, null)));
+        // what an agent built before decoy settings existed sees: the same records without the new components
+        var older = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        record OldConfig(String apiVersion, long generation, List<java.util.Map<String, Object>> policies) {}
+        OldConfig old = older.readValue(json, OldConfig.class);
+        assertThat(old.generation()).isEqualTo(7);
+        assertThat(NodeConfigCodec.read(json).decoy().server()).isEqualTo("https://d");
+    }
+
+    @Test
     void rejectsAnotherFormatVersionByName() {
         assertThatThrownBy(() -> NodeConfigCodec.read("{\"apiVersion\":\"beesting.dev/nodeconfig/v9\"}"))
                 .isInstanceOf(IllegalArgumentException.class)

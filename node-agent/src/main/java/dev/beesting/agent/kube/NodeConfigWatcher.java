@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -155,6 +156,9 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
     private static void save(Path file, NodeConfig config) {
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            // owner-only before a byte is written: it holds resolved Secret values and the decoy key
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, NodeConfigCodec.write(config));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

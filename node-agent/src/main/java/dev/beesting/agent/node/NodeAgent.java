@@ -107,8 +107,10 @@ public final class NodeAgent implements AutoCloseable {
         AlertPipeline pipeline = null;
         Reconciler reconciler = null;
         try {
-            TokenPlanter planter = new TokenPlanter(
-                    options.stateDir(), detector, new TemplateRenderer(), config, namespaces, options.nodeName());
+            TemplateRenderer renderer =
+                    new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy()));
+            TokenPlanter planter =
+                    new TokenPlanter(options.stateDir(), detector, renderer, config, namespaces, options.nodeName());
             pipeline = new AlertPipeline(
                     id -> planter.token(id)
                             .map(t -> ref(t, planter.containerPid(t.workload().containerId()))),

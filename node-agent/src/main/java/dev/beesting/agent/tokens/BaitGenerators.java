@@ -56,32 +56,6 @@ final class BaitGenerators {
                 + B64URL.encodeToString(signature);
     }
 
-    /** A kubeconfig for an admin of a cluster that does not exist, with a bearer token. */
-    String kubeconfig(Workload workload, String token) {
-        String server = "https://10." + random.nextInt(256) + "." + random.nextInt(256) + "."
-                + (1 + random.nextInt(254)) + ":6443";
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: prod-admin
-                    cluster:
-                      server: %s
-                      insecure-skip-tls-verify: true
-                users:
-                  - name: cluster-admin
-                    user:
-                      token: %s
-                contexts:
-                  - name: prod-admin
-                    context:
-                      cluster: prod-admin
-                      user: cluster-admin
-                      namespace: %s
-                current-context: prod-admin
-                """.formatted(server, token, workload.namespace());
-    }
-
     String uuid() {
         return new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & ~(3L << 62) | (1L << 63))
                 .toString();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +27,12 @@ final class LiveReconcile {
     private final LivePlanting live;
     private final PlantingFailures failures;
     private final SkippedTokens skipped;
-    /** (container, path) pairs where planting failed: retried only after an agent restart, so counted once. */
-    private final Set<String> gaveUp = ConcurrentHashMap.newKeySet();
+    /**
+     * (container, path) pairs where planting failed, with the config generation that failed: retried with the next
+     * config (it may fix the template, or bring the decoy settings a decoy credential waits for) or after an agent
+     * restart, so counted once per config.
+     */
+    private final Map<String, Long> gaveUp = new ConcurrentHashMap<>();
 
     LiveReconcile(
             PolicyMatcher policies,
@@ -88,11 +91,12 @@ final class LiveReconcile {
         for (WantedToken want : wanted.values()) {
             String path = want.token().path();
             int at = indexOf(entries, path);
-            if ((at >= 0 && !entries.get(at).emptied()) || gaveUp.contains(key(container, path))) {
+            if ((at >= 0 && !entries.get(at).emptied())
+                    || Objects.equals(gaveUp.get(key(container, path)), policies.generation())) {
                 continue;
             }
             try {
-                String content = TokenContents.content(rendering, want.token());
+                String content = TokenContents.content(rendering, want);
                 if (at >= 0) {
                     armed.add(mounts.refill(container, entries.get(at), want, content));
                     entries.set(
@@ -104,7 +108,7 @@ final class LiveReconcile {
                 }
                 changes++;
             } catch (TemplateException | IOException | RuntimeException e) {
-                gaveUp.add(key(container, path));
+                gaveUp.put(key(container, path), policies.generation());
                 failures.failed("token not planted into running container", container.id(), path, e);
             }
         }
@@ -165,7 +169,7 @@ final class LiveReconcile {
     }
 
     void forget(String containerId) {
-        gaveUp.removeIf(k -> k.startsWith(containerId + "\0"));
+        gaveUp.keySet().removeIf(k -> k.startsWith(containerId + "\0"));
     }
 
     private void empty(RunningContainer container, Entry entry) {

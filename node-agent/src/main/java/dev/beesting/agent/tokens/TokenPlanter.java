@@ -83,7 +83,7 @@ public final class TokenPlanter {
             CompiledToken token = wanted.token();
             int n = index++;
             try {
-                PlantedToken planted = mounts.plant(workload, n, wanted, TokenContents.content(rendering, token));
+                PlantedToken planted = mounts.plant(workload, n, wanted, TokenContents.content(rendering, wanted));
                 armed.add(planted);
                 entries.add(ContainerRecord.Entry.mount(
                         n, token.path(), wanted.policy().name()));

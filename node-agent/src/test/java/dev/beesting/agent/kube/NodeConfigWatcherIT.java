@@ -116,12 +116,17 @@ class NodeConfigWatcherIT {
     }
 
     @Test
-    void aRestartedAgentStartsFromTheLastGoodConfigWhileTheSecretIsMissingOrRejected(@TempDir Path stateDir) {
+    void aRestartedAgentStartsFromTheLastGoodConfigWhileTheSecretIsMissingOrRejected(@TempDir Path stateDir)
+            throws java.io.IOException {
         Path saved = stateDir.resolve(NodeConfigWatcher.SAVED);
         write(NodeConfig.SECRET_NAME, NodeConfigCodec.write(config(7, "fake-aws")));
         try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE, Optional.of(saved))) {
             await().until(() -> watcher.get().generation() == 7);
         }
+        // it holds resolved Secret values and the decoy key: readable by the agent's user only
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(saved)))
+                .isEqualTo("rw-------");
 
         // the operator is down and the Secret gone: the agent restarts with what it last knew, not with no policies
         client.secrets().inNamespace(NAMESPACE).withName(NodeConfig.SECRET_NAME).delete();

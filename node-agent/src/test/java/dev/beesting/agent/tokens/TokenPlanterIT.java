@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.agent.detect.AccessAction;
 import dev.beesting.agent.model.Workload;
+import dev.beesting.api.decoy.DecoyCredential;
+import dev.beesting.api.decoy.DecoyKey;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
+import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.LabelSelector;
 import dev.beesting.api.v1alpha1.PolicyAction;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -98,6 +102,83 @@ class TokenPlanterIT {
         TokenPlanter planter = planter();
         assertThat(planter.plant(WEB)).extracting(TokenMount::destination).containsExactly("/good");
         assertThat(planter.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void decoyKubeconfigNamesThePlantedContainerAndPath() throws IOException {
+        DecoyKey key = DecoyKey.generate("k1", new java.security.SecureRandom());
+        config.set(config(policy(
+                        "decoy",
+                        List.of("cms"),
+                        null,
+                        List.of(new CompiledToken("/root/.kube/config", null, null, "{{kubeconfig}}"))))
+                .withDecoy(new DecoySettings("https://decoy.svc", null, "c1", DecoySettings.Key.of(key), null)));
+        TokenPlanter planter = new TokenPlanter(
+                stateDir,
+                detector,
+                new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
+                config::get,
+                "node-1");
+        String kubeconfig = Files.readString(planter.plant(WEB).getFirst().source());
+        String token = kubeconfig.substring(kubeconfig.indexOf("token: ") + 7).strip();
+        assertThat(DecoyCredential.decode(token, List.of(key)))
+                .isInstanceOfSatisfying(DecoyCredential.Valid.class, valid -> {
+                    assertThat(valid.origin().path()).isEqualTo("/root/.kube/config");
+                    assertThat(valid.origin().container()).isEqualTo("web");
+                    assertThat(valid.origin().pod()).isEqualTo(WEB.pod());
+                    assertThat(valid.origin().policy()).isEqualTo("decoy");
+                    assertThat(valid.origin().severity()).isEqualTo("high");
+                });
+    }
+
+    @Test
+    void decoyTemplateWithoutDecoySettingsFailsThatTokenOnly() {
+        config.set(config(policy(
+                "p",
+                List.of("cms"),
+                null,
+                List.of(
+                        new CompiledToken("/root/.kube/config", null, null, "{{kubeconfig}}"),
+                        new CompiledToken("/good", null, "ok", null)))));
+        TokenPlanter planter = planter();
+        assertThat(planter.plant(WEB)).extracting(TokenMount::destination).containsExactly("/good");
+        assertThat(planter.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aDecoyTokenThatWaitedForDecoySettingsIsPlantedWithTheConfigThatBringsThem() throws IOException {
+        TokenPlanter planter = new TokenPlanter(
+                stateDir,
+                detector,
+                new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
+                config::get,
+                "node-1");
+        Path file = planter.plant(WEB).getFirst().source();
+        planter.started(new RunningContainer(WEB, 1));
+        config.set(generation(2, config()));
+        planter.reconcile(); // the mounts are emptied, ready to be filled again
+        CompiledPolicy decoy = policy(
+                "decoy",
+                List.of("cms"),
+                null,
+                List.of(new CompiledToken("/root/.aws/credentials", null, null, "{{kubeconfig}}")));
+
+        config.set(generation(3, config(decoy)));
+        planter.reconcile();
+        planter.reconcile();
+        assertThat(planter.failures()).as("counted once for this config").isEqualTo(1);
+        assertThat(file).isEmptyFile();
+
+        DecoyKey key = DecoyKey.generate("k1", new java.security.SecureRandom());
+        config.set(generation(4, config(decoy))
+                .withDecoy(new DecoySettings("https://decoy.svc", null, "c1", DecoySettings.Key.of(key), null)));
+        planter.reconcile();
+        assertThat(Files.readString(file)).contains("kind: Config", "server: https://decoy.svc");
+        assertThat(planter.armedCount()).isEqualTo(1);
+    }
+
+    private static NodeConfig generation(long generation, NodeConfig config) {
+        return new NodeConfig(config.apiVersion(), generation, config.policies(), config.decoy());
     }
 
     @Test

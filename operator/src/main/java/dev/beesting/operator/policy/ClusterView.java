@@ -1,10 +1,12 @@
 package dev.beesting.operator.policy;
 
+import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.SecretKeyRef;
+import dev.beesting.operator.decoy.DecoySecrets;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Reads the informer caches a reconcile needs; no API calls. */
@@ -22,6 +25,7 @@ final class ClusterView {
     static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     private final String operatorNamespace;
+    private final String clusterName;
     private final NodeConfigDependentResource nodeConfig;
     private final InformerEventSource<Namespace, HoneytokenPolicy> namespaces;
     private final InformerEventSource<HoneytokenNode, HoneytokenPolicy> nodes;
@@ -29,11 +33,13 @@ final class ClusterView {
 
     ClusterView(
             String operatorNamespace,
+            String clusterName,
             NodeConfigDependentResource nodeConfig,
             InformerEventSource<Namespace, HoneytokenPolicy> namespaces,
             InformerEventSource<HoneytokenNode, HoneytokenPolicy> nodes,
             InformerEventSource<HoneytokenAlert, HoneytokenPolicy> alerts) {
         this.operatorNamespace = operatorNamespace;
+        this.clusterName = clusterName;
         this.nodeConfig = nodeConfig;
         this.namespaces = namespaces;
         this.nodes = nodes;
@@ -61,7 +67,8 @@ final class ClusterView {
                 secrets,
                 nodeConfig.stored().flatMap(NodeConfigSecret::read),
                 v1Wanted(),
-                nodeConfig.stored().flatMap(NodeConfigSecret::readV1));
+                nodeConfig.stored().flatMap(NodeConfigSecret::readV1),
+                decoy());
     }
 
     /**
@@ -72,6 +79,15 @@ final class ClusterView {
         return nodes.list()
                 .anyMatch(node ->
                         node.getStatus() == null || !NodeConfig.FORMAT_V2.equals(node.getStatus().configFormat));
+    }
+
+    /** The decoy settings agents get: from the decoy's Secrets, once its key exists. */
+    private Optional<DecoySettings> decoy() {
+        return DecoySecrets.settings(
+                nodeConfig.secret(DecoySecrets.KEY_SECRET).orElse(null),
+                nodeConfig.secret(DecoySecrets.TLS_SECRET).orElse(null),
+                "https://" + DecoySecrets.SERVICE + "." + operatorNamespace + ".svc",
+                clusterName);
     }
 
     /** Nodes whose applied config generation is at least {@code since}. */

@@ -38,6 +38,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
     private final PolicyEvents events;
     private final CompilationListener listener;
     private final NodeConfigDependentResource nodeConfig;
+    private final String clusterName;
     private volatile ClusterView view;
 
     /** Told about every compilation, for metrics. */
@@ -47,11 +48,13 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
 
     public HoneytokenPolicyReconciler(
             String operatorNamespace,
+            String clusterName,
             NodeConfigCompiler compiler,
             PolicyStatusFactory statusFactory,
             PolicyEvents events,
             CompilationListener listener) {
         this.operatorNamespace = operatorNamespace;
+        this.clusterName = clusterName;
         this.compiler = compiler;
         this.statusFactory = statusFactory;
         this.events = events;
@@ -90,7 +93,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                 context);
         alerts.addIndexer(AlertToPolicyMapper.INDEX, AlertToPolicyMapper::policyOf);
         var secrets = nodeConfig.eventSource(context).orElseThrow();
-        view = new ClusterView(operatorNamespace, nodeConfig, namespaces, nodes, alerts);
+        view = new ClusterView(operatorNamespace, clusterName, nodeConfig, namespaces, nodes, alerts);
         return List.of(namespaces, nodes, alerts, secrets);
     }
 

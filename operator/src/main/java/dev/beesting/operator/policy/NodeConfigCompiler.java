@@ -2,6 +2,7 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.CompiledToken;
+import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
@@ -71,8 +72,10 @@ public final class NodeConfigCompiler {
         }
         while (true) {
             long generation = generation(fitting, selectors, inputs);
-            NodeConfig v1 = new NodeConfig(NodeConfig.API_VERSION, generation, byName(fitting));
-            NodeConfig v2 = new NodeConfig(NodeConfig.API_VERSION_V2, generation, v2Policies(fitting, selectors));
+            DecoySettings decoy = inputs.decoy().orElse(null);
+            NodeConfig v1 = new NodeConfig(NodeConfig.API_VERSION, generation, byName(fitting), decoy);
+            NodeConfig v2 =
+                    new NodeConfig(NodeConfig.API_VERSION_V2, generation, v2Policies(fitting, selectors), decoy);
             String json = NodeConfigCodec.write(v2);
             Optional<String> v1Json = v1Wanted ? Optional.of(NodeConfigCodec.write(v1)) : Optional.empty();
             int bytes = utf8Length(json)
@@ -134,7 +137,7 @@ public final class NodeConfigCompiler {
         String value = content.secretKeyRef == null
                 ? content.value
                 : secrets.get(content.secretKeyRef.name).get(content.secretKeyRef.key);
-        return new CompiledToken(token.path, token.mode, value, content.template);
+        return new CompiledToken(token.path, token.mode, value, content.template, token.decoyServer);
     }
 
     /**
@@ -150,6 +153,7 @@ public final class NodeConfigCompiler {
         NodeConfig current = inputs.current().get();
         boolean same = current.bySelector()
                 && current.policies().equals(v2Policies(fitting, selectors))
+                && Objects.equals(current.decoy(), inputs.decoy().orElse(null))
                 // v1 coming back (a node of an earlier release joined) needs no new generation: v1 was retired only
                 // while no node read it, so the joining node has applied an older generation or none
                 && (!inputs.v1Wanted()

@@ -1,5 +1,6 @@
 package dev.beesting.operator.policy;
 
+import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param current the node config currently stored (v2 where stored, else v1), if any
  * @param v1Wanted whether some node has not reported reading format v2, so v1 is stored beside it
  * @param currentV1 the v1 document currently stored, if any
+ * @param decoy the decoy settings agents get, once the decoy's key exists
  */
 public record PolicyInputs(
         String operatorNamespace,
@@ -24,7 +26,8 @@ public record PolicyInputs(
         Map<String, Map<String, String>> secretData,
         Optional<NodeConfig> current,
         boolean v1Wanted,
-        Optional<NodeConfig> currentV1) {
+        Optional<NodeConfig> currentV1,
+        Optional<DecoySettings> decoy) {
 
     public PolicyInputs {
         policies = List.copyOf(policies);
@@ -32,13 +35,13 @@ public record PolicyInputs(
         secretData = Map.copyOf(secretData);
     }
 
-    /** Inputs of a cluster whose nodes all read v2. */
+    /** Inputs of a cluster whose nodes all read v2, without a decoy. */
     public PolicyInputs(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
             Map<String, Map<String, String>> namespaceLabels,
             Map<String, Map<String, String>> secretData,
             Optional<NodeConfig> current) {
-        this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty());
+        this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty(), Optional.empty());
     }
 }

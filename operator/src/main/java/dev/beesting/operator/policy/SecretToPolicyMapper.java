@@ -3,6 +3,7 @@ package dev.beesting.operator.policy;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.SecretKeyRef;
+import dev.beesting.operator.decoy.DecoySecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -47,7 +48,11 @@ final class SecretToPolicyMapper implements SecondaryToPrimaryMapper<Secret> {
 
     @Override
     public Set<ResourceID> toPrimaryResourceIDs(Secret secret) {
-        if (NodeConfig.SECRET_NAME.equals(secret.getMetadata().getName())) {
+        String name = secret.getMetadata().getName();
+        // the decoy's key and CA go into every agent's config: a rotation recompiles it
+        if (NodeConfig.SECRET_NAME.equals(name)
+                || DecoySecrets.KEY_SECRET.equals(name)
+                || DecoySecrets.TLS_SECRET.equals(name)) {
             return policies.list().map(ResourceID::fromResource).collect(Collectors.toSet());
         }
         return policies.byIndex(INDEX, secret.getMetadata().getName()).stream()

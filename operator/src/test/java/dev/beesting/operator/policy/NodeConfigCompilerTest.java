@@ -4,11 +4,14 @@ import static dev.beesting.operator.policy.Policies.literal;
 import static dev.beesting.operator.policy.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beesting.api.decoy.DecoyKey;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
+import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.TokenContent;
 import dev.beesting.api.v1alpha1.TokenSpec;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,6 +109,49 @@ class NodeConfigCompilerTest {
         assertThat(((PolicyOutcome.Rejected) result.outcome("newest")).reason())
                 .isEqualTo(PolicyConditions.CONFIG_TOO_LARGE);
         assertThat(result.bytes()).isLessThanOrEqualTo(2_000);
+    }
+
+    @Test
+    void decoySettingsAndTheTokensDecoyServerReachTheConfigAndAKeyChangeIsANewGeneration() {
+        TokenSpec kubeconfig = new TokenSpec("/root/.kube/config", TokenContent.template("{{kubeconfig}}"));
+        kubeconfig.decoyServer = "https://k8s.example.com";
+        HoneytokenPolicy policy = policy("p", "2025-01-01T00:00:00Z", null, kubeconfig);
+        DecoySettings first = new DecoySettings(
+                "https://beesting-decoy.beesting-system.svc",
+                null,
+                "prod",
+                DecoySettings.Key.of(DecoyKey.generate("k1", new SecureRandom())),
+                null);
+        CompilationResult one = compiler.compile(new PolicyInputs(
+                "beesting-system", List.of(policy), NAMESPACES, Map.of(), Optional.empty(), Optional.of(first)));
+        assertThat(one.config().decoy()).isEqualTo(first);
+        assertThat(one.config().policies().getFirst().tokens().getFirst().decoyServer())
+                .isEqualTo("https://k8s.example.com");
+
+        CompilationResult same = compiler.compile(new PolicyInputs(
+                "beesting-system",
+                List.of(policy),
+                NAMESPACES,
+                Map.of(),
+                Optional.of(one.config()),
+                Optional.of(first)));
+        assertThat(same.config().generation()).isEqualTo(one.config().generation());
+
+        DecoySettings rotated = new DecoySettings(
+                first.server(),
+                null,
+                "prod",
+                DecoySettings.Key.of(DecoyKey.generate("k2", new SecureRandom())),
+                first.key());
+        CompilationResult next = compiler.compile(new PolicyInputs(
+                "beesting-system",
+                List.of(policy),
+                NAMESPACES,
+                Map.of(),
+                Optional.of(one.config()),
+                Optional.of(rotated)));
+        assertThat(next.config().generation()).isEqualTo(one.config().generation() + 1);
+        assertThat(next.json()).contains("\"previousKey\"");
     }
 
     private static PolicyInputs inputs(Optional<NodeConfig> current, HoneytokenPolicy... policies) {

@@ -68,10 +68,22 @@ public final class HoneytokenPolicyValidator {
             if (token.mode != null && !MODE.matcher(token.mode).matches()) {
                 errors.add(new FieldError(field + ".mode", MODE_OCTAL));
             }
+            decoyServer(field + ".decoyServer", token.decoyServer, errors);
             unique &= seen.add(token.path);
         }
         if (!unique) {
             errors.add(new FieldError("spec.tokens", PATHS_UNIQUE));
+        }
+    }
+
+    private static void decoyServer(String field, String url, List<FieldError> errors) {
+        if (url == null) {
+            return;
+        }
+        if (url.length() > MAX_URL_LENGTH) {
+            errors.add(tooLong(field, MAX_URL_LENGTH));
+        } else if (!HTTPS_URL_RE.matcher(url).matches()) {
+            errors.add(new FieldError(field, DECOY_SERVER_HTTPS));
         }
     }
 

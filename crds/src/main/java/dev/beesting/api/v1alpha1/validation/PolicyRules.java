@@ -14,6 +14,14 @@ public final class PolicyRules {
     public static final int MAX_CONTENT_LENGTH = 65536;
     public static final int MAX_IGNORED_PROCESSES = 32;
     public static final int MAX_LABEL_VALUE_LENGTH = 63;
+    public static final int MAX_URL_LENGTH = 2048;
+    /** An https URL with a host (name, IPv4 or bracketed IPv6), an optional port and path; no query or fragment. */
+    public static final String HTTPS_URL =
+            "^https://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[^?#\\s]*)?$";
+    /** {@link #HTTPS_URL} as a CEL string literal between single quotes. */
+    public static final String HTTPS_URL_CEL =
+            "^https://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\\\[[0-9A-Fa-f:.]+\\\\])(:[0-9]{1,5})?(/[^?#\\\\s]*)?$";
+
     public static final List<String> FORBIDDEN_ROOTS = List.of("/proc", "/sys", "/dev");
     /** Where the kubelet mounts a pod's service-account token; a token there would break the pod's API access. */
     public static final List<String> SERVICE_ACCOUNT_ROOTS =
@@ -29,6 +37,8 @@ public final class PolicyRules {
     public static final String PATH_NOT_SERVICE_ACCOUNT =
             "must not be under the service-account token mount /var/run/secrets/kubernetes.io";
     public static final String EXACTLY_ONE_CONTENT = "exactly one of value, template or secretKeyRef must be set";
+    public static final String DECOY_SERVER_HTTPS =
+            "must be an https URL with a host and no query or fragment, e.g. https://decoy.example.com:6443";
     public static final String MODE_OCTAL = "must be an octal string between 0400 and 0777";
     public static final String SECRET_NAME = "must be a valid Secret name";
     public static final String SECRET_KEY = "must be a valid Secret key";
@@ -41,6 +51,7 @@ public final class PolicyRules {
     public static final String OPERATOR_VALUES =
             "values must be non-empty for In and NotIn, and empty for Exists and DoesNotExist";
 
+    static final Pattern HTTPS_URL_RE = Pattern.compile(HTTPS_URL);
     static final Pattern MODE = Pattern.compile("^0[4-7][0-7][0-7]$");
     static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
