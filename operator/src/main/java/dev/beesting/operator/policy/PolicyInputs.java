@@ -42,6 +42,14 @@ public record PolicyInputs(
             Map<String, Map<String, String>> namespaceLabels,
             Map<String, Map<String, String>> secretData,
             Optional<NodeConfig> current) {
-        this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty(), Optional.empty());
+        this(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                current,
+                false,
+                Optional.empty(),
+                Optional.empty());
     }
 }
