@@ -118,6 +118,7 @@ class TokenPlanterIT {
                 detector,
                 new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
                 config::get,
+                NamespaceLabelSource.namesOnly(),
                 "node-1");
         String kubeconfig = Files.readString(planter.plant(WEB).getFirst().source());
         String token = kubeconfig.substring(kubeconfig.indexOf("token: ") + 7).strip();
@@ -152,6 +153,7 @@ class TokenPlanterIT {
                 detector,
                 new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
                 config::get,
+                NamespaceLabelSource.namesOnly(),
                 "node-1");
         Path file = planter.plant(WEB).getFirst().source();
         planter.started(new RunningContainer(WEB, 1));

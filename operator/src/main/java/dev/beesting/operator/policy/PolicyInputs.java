@@ -52,4 +52,15 @@ public record PolicyInputs(
                 Optional.empty(),
                 Optional.empty());
     }
+
+    /** Inputs of a cluster whose nodes all read v2, with the decoy settings agents get. */
+    public PolicyInputs(
+            String operatorNamespace,
+            List<HoneytokenPolicy> policies,
+            Map<String, Map<String, String>> namespaceLabels,
+            Map<String, Map<String, String>> secretData,
+            Optional<NodeConfig> current,
+            Optional<DecoySettings> decoy) {
+        this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty(), decoy);
+    }
 }
