@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * An opener's parent chain from /proc: the whole chain for the fanotify tier, the parent's executable and command
- * line for every tier. Each step is bounded; a process that is gone ends the chain and says so.
+ * line for every tier. Each step is bounded; a process that is gone is said so, and the chain goes on from the
+ * process that adopted its children.
  */
 final class ProcAncestry {
     /** How far up the chain to look for where it leaves the opener's mount namespace (as the BPF hook does). */
@@ -45,17 +46,26 @@ final class ProcAncestry {
         boolean gone = false;
         long parentStart = 0;
         int pid = self.get().ppid();
-        for (int depth = 0; depth < WALK_MAX && pid > 0; depth++) {
+        int child = tgid;
+        int reparented = 0;
+        for (int depth = 0; depth < WALK_MAX && pid > 0; ) {
             var stat = ProcFiles.stat(pid);
             if (stat.isEmpty()) {
+                // the parent exited after its child named it: the kernel has handed the child to a reaper (the
+                // runtime's shim, or the container's first process). Follow the child's new parent, and say so
                 gone = true;
-                break;
+                int adopter = ProcFiles.stat(child).map(ProcFiles.Stat::ppid).orElse(0);
+                if (adopter <= 0 || adopter == pid || ++reparented > 2) {
+                    break;
+                }
+                pid = adopter;
+                continue;
             }
             if (ancestors.size() < Lineage.MAX_ANCESTORS) {
-                ancestors.add(new Ancestor(pid, pid, stat.get().comm()));
-                if (depth == 0) {
+                if (ancestors.isEmpty()) {
                     parentStart = stat.get().startTicks();
                 }
+                ancestors.add(new Ancestor(pid, pid, stat.get().comm()));
             }
             if (searching) {
                 long namespace = ProcFiles.mountNamespace(pid);
@@ -69,7 +79,9 @@ final class ProcAncestry {
             if (!searching && ancestors.size() >= Lineage.MAX_ANCESTORS) {
                 break;
             }
+            child = pid;
             pid = stat.get().ppid();
+            depth++;
         }
         return new Walk(
                 new Lineage(ancestors, "", "", gone, mountNamespace, entryFound ? entry : 0, Origin.UNKNOWN),
