@@ -70,8 +70,10 @@ final class ProcAncestry {
             if (searching) {
                 long namespace = ProcFiles.mountNamespace(pid);
                 if (namespace != mountNamespace) {
-                    searching = false; // an unreadable namespace (0) cannot tell: the entry stays unknown
-                    entryFound = namespace != 0;
+                    // an unreadable namespace (0) counts as outside, as in the BPF hook: the agent may read every
+                    // process of a container, so it is an exiting process (runc after an exec) or a host one
+                    searching = false;
+                    entryFound = true;
                 } else {
                     entry = pid;
                 }
