@@ -139,10 +139,13 @@ class OperatorImageIT {
                                 .get(),
                         s -> s != null
                                 && s.getData() != null
-                                && OperatorHarness.decode(s.getData().get(NodeConfig.SECRET_KEY))
+                                && s.getData().containsKey(NodeConfig.SECRET_KEY_V2)
+                                && OperatorHarness.decode(s.getData().get(NodeConfig.SECRET_KEY_V2))
                                         .contains("image-test"));
-        assertThat(OperatorHarness.decode(config.getData().get(NodeConfig.SECRET_KEY)))
-                .contains("\"namespaces\" : [ \"beesting-system\", \"cms\"");
+        // no node reads only v1, so the image stores format v2 alone
+        assertThat(config.getData()).doesNotContainKey(NodeConfig.SECRET_KEY);
+        assertThat(OperatorHarness.decode(config.getData().get(NodeConfig.SECRET_KEY_V2)))
+                .contains("\"apiVersion\" : \"beesting.dev/nodeconfig/v2\"");
     }
 
     private static int freePort() throws java.io.IOException {

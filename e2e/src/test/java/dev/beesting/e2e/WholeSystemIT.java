@@ -7,6 +7,7 @@ import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.agent.alerts.JsonLineSink;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.kube.AlertWriter;
+import dev.beesting.agent.kube.NamespaceLabels;
 import dev.beesting.agent.kube.NodeConfigWatcher;
 import dev.beesting.agent.kube.NodeStatusWriter;
 import dev.beesting.agent.node.NodeAgent;
@@ -91,6 +92,8 @@ class WholeSystemIT {
 
         // the agent joins: config from the Secret, alerts and node status to the API server
         NodeConfigWatcher config = closer.add(NodeConfigWatcher.start(agentClient, OperatorHarness.NAMESPACE));
+        // the namespace view v2 selectors are matched against, on the agent's own token as NodeCommand wires it
+        NamespaceLabels namespaces = closer.add(NamespaceLabels.start(agentClient));
         AlertWriter alerts = closer.add(AlertWriter.start(
                 agentClient,
                 stateDir,
@@ -106,8 +109,11 @@ class WholeSystemIT {
                 new NodeAgent.Options(
                         containerd.nriSocket(), stateDir, "worker-1", Detectors.DEFAULT_ORDER, Optional.empty()),
                 config,
-                sinks));
+                namespaces,
+                sinks,
+                (method, latency) -> {}));
         config.onNewGeneration(agent::configChanged);
+        namespaces.onChange(agent.reconciler()::request);
         closer.add(NodeStatusWriter.start(
                 agentClient,
                 "worker-1",
