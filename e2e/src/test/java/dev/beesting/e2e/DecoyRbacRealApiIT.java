@@ -145,7 +145,11 @@ class DecoyRbacRealApiIT {
                             e -> e != null && e.getCount() == 2);
         }
         // an Open alert (what only an agent of the node writes) is refused to the decoy
-        assertThat(deniedCreate(openAlert("forged"))).contains("only the Beesting agent writes HoneytokenAlerts");
+        // (asked again under a fresh name while the API server may still be re-reading a just-applied policy)
+        String denial = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> deniedCreate(openAlert("forged-" + System.nanoTime())), java.util.Objects::nonNull);
+        assertThat(denial).contains("only the Beesting agent writes HoneytokenAlerts");
     }
 
     private HoneytokenAlert openAlert(String name) {
