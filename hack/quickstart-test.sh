@@ -210,7 +210,8 @@ step_install() {
 
 all_beesting_pods_running() {
     local lines
-    lines=$(kubectl -n beesting-system get pods -o \
+    # the operator's and the agent's pods; the decoy (config/decoy) is proven by its own tests, not this step
+    lines=$(kubectl -n beesting-system get pods -l 'app.kubernetes.io/name in (beesting-operator,beesting-agent)' -o \
         jsonpath='{range .items[*]}{.metadata.name} {.status.phase} {.status.containerStatuses[0].ready} {.status.containerStatuses[0].restartCount}{"\n"}{end}')
     echo "$lines" >"$WORK/pods.now"
     [[ $(grep -c . <<<"$lines") -eq 3 ]] && ! grep -qv ' Running true 0$' <<<"$lines"
@@ -332,7 +333,8 @@ step_event() {
 
 rolled_to_upgrade() {
     local images
-    images=$(kubectl -n beesting-system get pods -o jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}')
+    images=$(kubectl -n beesting-system get pods -l 'app.kubernetes.io/name in (beesting-operator,beesting-agent)' \
+        -o jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}')
     [[ $(grep -c . <<<"$images") -eq 3 && $(grep -c ":$UPGRADE_TAG\$" <<<"$images") -eq 3 ]] && all_beesting_pods_running
 }
 
