@@ -410,6 +410,140 @@ step_runtime_restart() {
     kubectl -n beesting-system get pods
 }
 
+# --- quick start 6: a credential that alerts when it is used (docs/quickstart.md, docs/decoy.md) -----------------
+
+DECOY_NAME=beesting-decoy.beesting-system.svc
+KUBECONFIG_PATH=/root/.kube/config
+
+decoy_running() {
+    [[ "$(kubectl -n beesting-system get deployment beesting-decoy -o jsonpath='{.status.readyReplicas}')" == 1 ]]
+}
+
+# the decoy runs as its own Deployment and the operator hands its key and CA to the nodes
+step_decoy_policy() {
+    kubectl -n beesting-system rollout status deployment/beesting-decoy --timeout=180s
+    await 60 "the decoy ready" decoy_running || { kubectl -n beesting-system describe pods -l app.kubernetes.io/name=beesting-decoy; return 1; }
+    kubectl apply -f config/samples/decoy-kubeconfig.yaml
+    kubectl wait --for=condition=Ready honeytokenpolicy/decoy-kubeconfig --timeout=120s \
+        || { kubectl get htp decoy-kubeconfig -o yaml; return 1; }
+    kubectl -n cms rollout restart deployment/simplecms
+    kubectl -n cms rollout status deployment/simplecms --timeout=120s
+    local pod
+    pod=$(cms_pod)
+    [[ -n "$pod" && "$pod" != "$(load pod)" ]] || fail "no new simplecms pod"
+    save pod "$pod"
+    save decoy_pod "$pod"
+}
+
+# the thief's copy: kubectl exec ... cat (itself an Open alert, as for every token)
+alerts_of() {
+    kubectl -n cms get hta -o jsonpath="{range .items[?(@.spec.pod.name==\"$(load decoy_pod)\")]}{.spec.access} {.spec.path} {.spec.container.name} {.spec.use.source} {.status.count}{\"\\n\"}{end}" 2>/dev/null
+}
+
+open_alert_for_kubeconfig() {
+    alerts_of | grep -q "^Open $KUBECONFIG_PATH cms "
+}
+
+step_decoy_read() {
+    kubectl -n cms exec "$(load decoy_pod)" -- cat "$KUBECONFIG_PATH" >"$WORK/stolen-kubeconfig"
+    grep -q "server: https://$DECOY_NAME\$" "$WORK/stolen-kubeconfig" || { cat "$WORK/stolen-kubeconfig"; fail "not a kubeconfig of the decoy"; }
+    grep -q 'certificate-authority-data: ' "$WORK/stolen-kubeconfig" || fail "no CA in the kubeconfig"
+    await 30 "an Open alert for $KUBECONFIG_PATH" open_alert_for_kubeconfig || { kubectl get hta -A -o yaml; return 1; }
+    alerts_of
+}
+
+use_alerts() {
+    alerts_of | grep "^Use $KUBECONFIG_PATH cms " || true
+}
+
+use_alert_count_is() {
+    [[ "$(use_alerts | grep -c .)" == "$1" ]]
+}
+
+# "kubectl --kubeconfig stolen get pods" from the node: the Service's name does not resolve on a node, so the
+# client is told the Service's address and keeps checking the certificate against the name
+step_decoy_use_host() {
+    local ip output
+    ip=$(kubectl -n beesting-system get service beesting-decoy -o jsonpath='{.spec.clusterIP}')
+    save decoy_ip "$ip"
+    if output=$(kubectl --kubeconfig "$WORK/stolen-kubeconfig" --server "https://$ip" --tls-server-name "$DECOY_NAME" \
+        --request-timeout=20s get pods 2>&1); then
+        fail "the decoy answered kubectl get pods: $output"
+    fi
+    echo "$output"
+    grep -q 'Forbidden' <<<"$output" || fail "kubectl was not forbidden: $output"
+    await 30 "a Use alert for the pod the kubeconfig was planted in" use_alert_count_is 1 \
+        || { kubectl get hta -A -o yaml; kubectl -n beesting-system logs deployment/beesting-decoy --tail=20; return 1; }
+    use_alerts | tee "$WORK/use.host"
+    save host_source "$(awk '{print $4}' "$WORK/use.host")"
+    kubectl get hta -A
+}
+
+thief_done() {
+    local phase
+    phase=$(kubectl get pod thief -o jsonpath='{.status.phase}')
+    [[ "$phase" == Failed || "$phase" == Succeeded ]]
+}
+
+# the same kubeconfig used unchanged from another pod, which knows the Service's name (as cluster DNS would tell
+# it): kubectl is mounted from the node, the busybox test image has none
+step_decoy_use_pod() {
+    kubectl create secret generic stolen-kubeconfig --from-file=config="$WORK/stolen-kubeconfig"
+    kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: thief
+  namespace: default
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+  hostAliases:
+    - ip: "$(load decoy_ip)"
+      hostnames: ["$DECOY_NAME"]
+  containers:
+    - name: thief
+      image: $BEESTING_TEST_IMAGE
+      imagePullPolicy: Never
+      env:
+        - {name: HOME, value: /tmp}
+      command: [/opt/kubectl, --kubeconfig, /stolen/config, --request-timeout=20s, get, pods]
+      volumeMounts:
+        - {name: kubectl, mountPath: /opt/kubectl, readOnly: true}
+        - {name: stolen, mountPath: /stolen, readOnly: true}
+  volumes:
+    - name: kubectl
+      hostPath: {path: "$(command -v kubectl)", type: File}
+    - name: stolen
+      secret: {secretName: stolen-kubeconfig}
+YAML
+    await 120 "the thief pod finished" thief_done || { kubectl describe pod thief; return 1; }
+    local output thief_ip
+    output=$(kubectl logs thief)
+    echo "$output"
+    grep -q 'Forbidden' <<<"$output" || fail "kubectl in the thief pod was not forbidden"
+    thief_ip=$(kubectl get pod thief -o jsonpath='{.status.podIP}')
+    await 30 "a second Use alert, from the thief pod" use_alert_count_is 2 || { kubectl get hta -A -o yaml; return 1; }
+    use_alerts | tee "$WORK/use.both"
+    grep -q "^Use $KUBECONFIG_PATH cms $thief_ip [0-9]" "$WORK/use.both" || fail "no Use alert from the thief pod at $thief_ip"
+    [[ "$thief_ip" != "$(load host_source)" ]] || fail "both uses came from $thief_ip"
+    kubectl delete pod thief --wait=false
+    kubectl delete secret stolen-kubeconfig
+}
+
+use_event_recorded() {
+    kubectl -n cms get events --field-selector "reason=HoneytokenUsed,involvedObject.name=$(load decoy_pod)" \
+        -o jsonpath='{.items[*].type}' | grep -q Warning
+}
+
+step_decoy_event() {
+    await 30 "a Warning Event HoneytokenUsed on $(load decoy_pod)" use_event_recorded \
+        || { kubectl -n cms get events; return 1; }
+    kubectl -n cms get events --field-selector "reason=HoneytokenUsed,involvedObject.name=$(load decoy_pod)"
+    kubectl get hta -A | tee "$WORK/hta.decoy"
+    grep -E " Use +" "$WORK/hta.decoy" | grep -q "$(load host_source)" || fail "kubectl get hta shows no ACCESS Use row with its SOURCE"
+}
+
 token_emptied() {
     [[ "$(kubectl -n cms exec "$(load pod)" -- stat -c %s "$TOKEN_PATH")" == 0 ]]
 }
@@ -493,6 +627,11 @@ step event
 step upgrade
 step upgrade_keeps_tokens
 step runtime_restart
+step decoy_policy
+step decoy_read
+step decoy_use_host
+step decoy_use_pod
+step decoy_event
 step uninstall_policy
 step uninstall
 echo "quickstart: all steps in $(elapsed "$RUN_STARTED") s"

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Container",
         jsonPath = ".spec.container.name",
         type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Access", jsonPath = ".spec.access", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Source", jsonPath = ".spec.use.source", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
         name = "Process",
         jsonPath = ".status.process.comm",

@@ -31,12 +31,12 @@ public class HoneytokenAlertSpec {
     public ContainerRef container;
 
     /**
-     * Open (a process read the token file) or Use (its decoy credential was presented to the decoy). Absent means
-     * Open: the node agent leaves it out, so its alerts read back exactly as it wrote them (no schema default, which
-     * the API server would add and the agent's spec comparison would then see as a foreign object).
+     * Open (a process read the token file) or Use (its decoy credential was presented to the decoy). Agents write
+     * Open; alerts written by agents of earlier releases have none, which means Open (no schema default: the API
+     * server would add it to those objects and their spec would no longer read back as written).
      */
     @JsonPropertyDescription("Open (a process read the token file) or Use (its decoy credential was presented to the"
-            + " decoy API server); absent means Open.")
+            + " decoy API server); absent (alerts of earlier agents) means Open.")
     public Access access;
 
     /** For a Use: the first request that presented the credential. */

@@ -69,6 +69,8 @@ class GeneratedCrdsTest {
                 List.of(
                         "Pod",
                         "Container",
+                        "Access",
+                        "Source",
                         "Process",
                         "Parent",
                         "Origin",

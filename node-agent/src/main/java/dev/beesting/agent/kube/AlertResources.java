@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.model.Origin;
+import dev.beesting.api.v1alpha1.Access;
 import dev.beesting.api.v1alpha1.AncestorInfo;
 import dev.beesting.api.v1alpha1.ContainerRef;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
@@ -52,6 +53,7 @@ final class AlertResources {
         spec.container.id = record.containerId();
         spec.container.image = record.image();
         spec.detector = record.detector();
+        spec.access = Access.OPEN;
         HoneytokenAlert alert = new HoneytokenAlert();
         // no owner reference on purpose: the evidence must outlive the attacker's pod
         alert.setMetadata(new ObjectMetaBuilder()
@@ -67,7 +69,8 @@ final class AlertResources {
      * Whether an existing object is this agent's alert for the record: the same spec, except for what legitimately
      * changes under one alert name (pod, container name and path): the container's id and image (it restarted in
      * its pod), the detector tier (the agent was upgraded or its kernel changed) and the severity (the policy was
-     * edited). The spec cannot change once written, so such an object keeps the first access's values.
+     * edited). The spec cannot change once written, so such an object keeps the first access's values. An alert
+     * without {@code access} (written by an agent of an earlier release) is an Open alert.
      */
     static boolean sameSpec(HoneytokenAlert existing, AlertRecord record) {
         return existing.getSpec() != null
@@ -78,6 +81,9 @@ final class AlertResources {
     private static JsonNode identity(JsonNode spec) {
         ObjectNode kept = ((ObjectNode) spec).deepCopy();
         kept.remove(List.of("detector", "severity"));
+        if (!kept.has("access")) {
+            kept.put("access", JSON.valueToTree(Access.OPEN).asText());
+        }
         if (kept.get("container") instanceof ObjectNode container) {
             container.remove(List.of("id", "image"));
         }

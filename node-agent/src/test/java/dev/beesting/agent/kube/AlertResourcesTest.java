@@ -6,6 +6,7 @@ import dev.beesting.agent.model.Ancestor;
 import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.model.Origin;
+import dev.beesting.api.v1alpha1.Access;
 import dev.beesting.api.v1alpha1.ProcessInfo;
 import dev.beesting.api.v1alpha1.Severity;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -104,6 +105,7 @@ class AlertResourcesTest {
         assertThat(process.origin).isEqualTo("exec");
         assertThat(AlertResources.status(record).recentProcesses.getFirst().parentExe)
                 .isNull();
+        assertThat(AlertResources.alert(record).getSpec().access).isEqualTo(Access.OPEN);
         assertThat(AlertResources.message(record))
                 .isEqualTo("process cat (pid 42, uid 0, parent sh (pid 40), origin exec) opened honeytoken "
                         + Alerts.PATH + " (policy fake-aws)");

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.model.TokenRef;
+import dev.beesting.api.v1alpha1.Access;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenAlertStatus;
 import dev.beesting.api.v1alpha1.Severity;
@@ -427,8 +428,10 @@ class AlertWriterIT {
     @Test
     void theAlertOfAnEarlierContainerOfThePodOrAnotherTierOrSeverityIsAdoptedNotSquatted() {
         // written before: the container restarted since (new id), the agent then ran another tier, and the policy's
-        // severity was edited; the alert's name is the same and so is what it stands for
+        // severity was edited; it was an agent of a release that wrote no spec.access; the alert's name is the same
+        // and so is what it stands for
         HoneytokenAlert earlier = AlertResources.alert(ours(5));
+        earlier.getSpec().access = null;
         earlier.getSpec().container.id = "the-container-before-its-restart";
         earlier.getSpec().container.image = "docker.io/library/simplecms:0";
         earlier.getSpec().detector = "lsm";
@@ -450,6 +453,7 @@ class AlertWriterIT {
         HoneytokenAlert forged = AlertResources.alert(ours(1000));
         forged.getSpec().policy = "nothing-to-see";
         forged.getSpec().container.id = "not-the-real-container";
+        forged.getSpec().access = Access.USE;
         preCreate(forged, Map.of("count", 1000, "firstSeen", "2020-01-01T00:00:00Z"));
 
         String alias;
