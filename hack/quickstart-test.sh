@@ -148,11 +148,25 @@ fail() {
 save() { echo "$2" >"$WORK/var.$1"; }
 load() { cat "$WORK/var.$1"; }
 
-# Prints column COL of the row whose column KEYCOL is KEY in FILE, a table kubectl printed (columns are at least
-# three spaces apart; the order of a CRD's printer columns is whatever its generator chose).
+# Prints column COL of the row whose column KEYCOL is KEY in FILE, a table kubectl printed. Columns are cut at the
+# header's offsets (kubectl aligns every cell under its header), so an empty cell stays a cell; the order of a
+# CRD's printer columns is whatever its generator chose.
 cell() {
-    awk -F '   +' -v keycol="$2" -v key="$3" -v col="$4" \
-        'NR == 1 {for (i = 1; i <= NF; i++) idx[$i] = i; next} $idx[keycol] == key {print $idx[col]}' "$1"
+    awk -v keycol="$2" -v key="$3" -v col="$4" '
+        function trim(s) { gsub(/^ +| +$/, "", s); return s }
+        NR == 1 {
+            n = 0
+            for (i = 1; i <= length($0); i++) {
+                if (substr($0, i, 1) != " " && (i == 1 || substr($0, i - 2, 2) == "  ")) start[++n] = i
+            }
+            start[n + 1] = 100000
+            for (c = 1; c <= n; c++) idx[trim(substr($0, start[c], start[c + 1] - start[c]))] = c
+            next
+        }
+        {
+            k = idx[keycol]; v = idx[col]
+            if (trim(substr($0, start[k], start[k + 1] - start[k])) == key) print trim(substr($0, start[v], start[v + 1] - start[v]))
+        }' "$1"
 }
 
 # The running simplecms pod that is not being deleted.

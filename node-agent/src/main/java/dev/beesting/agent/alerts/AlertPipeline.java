@@ -32,11 +32,10 @@ public final class AlertPipeline implements AutoCloseable {
     private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong untrusted = new AtomicLong();
     private final BiPredicate<Opener, Instant> trusted;
-    private final Origins origins;
     private final Thread worker;
 
     public AlertPipeline(LongFunction<Optional<TokenRef>> tokens, List<AlertSink> sinks, int capacity) {
-        this(tokens, sinks, capacity, AlertPipeline::unchangedBefore, Origins.fromProc());
+        this(tokens, sinks, capacity, AlertPipeline::unchangedBefore);
     }
 
     /**
@@ -47,10 +46,8 @@ public final class AlertPipeline implements AutoCloseable {
             LongFunction<Optional<TokenRef>> tokens,
             List<AlertSink> sinks,
             int capacity,
-            BiPredicate<Opener, Instant> trusted,
-            Origins origins) {
+            BiPredicate<Opener, Instant> trusted) {
         this.trusted = trusted;
-        this.origins = origins;
         this.tokens = tokens;
         this.sinks = List.copyOf(sinks);
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -126,7 +123,7 @@ public final class AlertPipeline implements AutoCloseable {
                     event.opener().tgid());
             return;
         }
-        Alert alert = Alert.of(event, token.get(), origins.decide(event.opener(), token.get()));
+        Alert alert = Alert.of(event, token.get(), Origins.decide(event.opener(), token.get()));
         if (!alert.opener().exe().isEmpty()
                 && token.get().ignoreProcesses().contains(alert.opener().exe())) {
             if (trusted.test(alert.opener(), token.get().trustExecutablesBefore())) {

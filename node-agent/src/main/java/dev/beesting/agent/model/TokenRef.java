@@ -17,8 +17,8 @@ import java.util.List;
  * @param trustExecutablesBefore an {@code ignoreProcesses} match counts only for an executable unchanged since before
  *     this instant (the container's start): a file the container wrote, replaced or linked at run time is not
  *     trusted, whatever its path. {@link Instant#MAX} on the host, where there is no container
- * @param containerPid host pid of the container's first process, where its own process tree starts; 0 when unknown
- *     or on the host
+ * @param containerInit the container's first process, recorded when it started; {@link ContainerInit#UNKNOWN} when
+ *     unknown or on the host
  */
 public record TokenRef(
         String path,
@@ -28,10 +28,11 @@ public record TokenRef(
         List<String> ignoreProcesses,
         Workload workload,
         Instant trustExecutablesBefore,
-        int containerPid) {
+        ContainerInit containerInit) {
     public TokenRef {
         ignoreProcesses = ignoreProcesses == null ? List.of() : List.copyOf(ignoreProcesses);
         trustExecutablesBefore = trustExecutablesBefore == null ? Instant.EPOCH : trustExecutablesBefore;
+        containerInit = containerInit == null ? ContainerInit.UNKNOWN : containerInit;
     }
 
     /** A token whose container's first process is unknown. */
@@ -43,7 +44,7 @@ public record TokenRef(
             List<String> ignoreProcesses,
             Workload workload,
             Instant trustExecutablesBefore) {
-        this(path, policy, severity, action, ignoreProcesses, workload, trustExecutablesBefore, 0);
+        this(path, policy, severity, action, ignoreProcesses, workload, trustExecutablesBefore, ContainerInit.UNKNOWN);
     }
 
     /** A token whose {@code ignoreProcesses} trust any executable unchanged since the epoch, i.e. none changed. */

@@ -7,6 +7,7 @@ import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.kube.NodeState;
+import dev.beesting.agent.model.ContainerInit;
 import dev.beesting.agent.model.TokenRef;
 import dev.beesting.agent.nri.plugin.NriPlugin;
 import dev.beesting.agent.nri.plugin.NriPluginConfig;
@@ -113,7 +114,7 @@ public final class NodeAgent implements AutoCloseable {
                     new TokenPlanter(options.stateDir(), detector, renderer, config, namespaces, options.nodeName());
             pipeline = new AlertPipeline(
                     id -> planter.token(id)
-                            .map(t -> ref(t, planter.containerPid(t.workload().containerId()))),
+                            .map(t -> ref(t, planter.containerInit(t.workload().containerId()))),
                     sinks,
                     65_536);
             detector.start(pipeline::accept);
@@ -210,7 +211,7 @@ public final class NodeAgent implements AutoCloseable {
         return plugin;
     }
 
-    static TokenRef ref(PlantedToken token, int containerPid) {
+    static TokenRef ref(PlantedToken token, ContainerInit containerInit) {
         return new TokenRef(
                 token.path(),
                 token.policy().name(),
@@ -219,7 +220,7 @@ public final class NodeAgent implements AutoCloseable {
                 token.policy().ignoreProcesses(),
                 token.workload(),
                 token.containerStart(),
-                containerPid);
+                containerInit);
     }
 
     /** Disconnects from the runtime first (no new tokens), then stops alerts and detection. Tokens stay on disk. */

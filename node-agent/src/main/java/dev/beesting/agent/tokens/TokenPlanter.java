@@ -1,6 +1,7 @@
 package dev.beesting.agent.tokens;
 
 import dev.beesting.agent.detect.Detector;
+import dev.beesting.agent.model.ContainerInit;
 import dev.beesting.agent.model.Workload;
 import dev.beesting.agent.tokens.PolicyMatcher.WantedToken;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
@@ -269,10 +270,9 @@ public final class TokenPlanter {
         return tokens.token(tokenId);
     }
 
-    /** Host pid of a container's first process; 0 before it started or once removed. */
-    public int containerPid(String containerId) {
-        RunningContainer container = containers.get(containerId);
-        return container == null ? 0 : container.pid();
+    /** A container's first process as recorded at its start; unknown before it started or once removed. */
+    public ContainerInit containerInit(String containerId) {
+        return containers.init(containerId);
     }
 
     /** The armed tokens of a container. */

@@ -45,8 +45,7 @@ class AlertPipelineTest {
         List<AlertSink> sinks = new java.util.ArrayList<>(List.of(seen::add));
         sinks.addAll(List.of(extra));
         // the executables of these tests are names only; the real check is tested on this JVM below
-        return new AlertPipeline(
-                id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16, (opener, before) -> true, Origins.fromProc());
+        return new AlertPipeline(id -> Optional.ofNullable(TOKENS.get(id)), sinks, 16, (opener, before) -> true);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.beesting.agent.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beesting.agent.model.ContainerInit;
 import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.model.Origin;
@@ -22,8 +23,7 @@ class OriginsTest {
     private static final Workload POD =
             new Workload("node-1", "cms", "cms-1", "uid-1", Map.of(), "web", "c0ffee", "busybox");
 
-    private final Origins origins = new Origins(pid -> pid == INIT ? CONTAINER_NS : 0);
-
+    /** A token of a container whose first process, recorded at its start, had that pid (only INIT's namespace read). */
     private static TokenRef token(Workload workload, int containerPid) {
         return new TokenRef(
                 "/root/.aws/credentials",
@@ -33,7 +33,7 @@ class OriginsTest {
                 List.of(),
                 workload,
                 Instant.EPOCH,
-                containerPid);
+                new ContainerInit(containerPid, containerPid == INIT ? CONTAINER_NS : 0));
     }
 
     private static Opener opener(int tgid, long mountNamespace, int entryTgid) {
@@ -51,37 +51,38 @@ class OriginsTest {
 
     @Test
     void aDescendantOfTheContainersFirstProcessIsOfTheContainer() {
-        assertThat(origins.decide(opener(510, CONTAINER_NS, INIT), token(POD, INIT)))
+        assertThat(Origins.decide(opener(510, CONTAINER_NS, INIT), token(POD, INIT)))
                 .isEqualTo(Origin.CONTAINER);
-        assertThat(origins.decide(opener(INIT, CONTAINER_NS, INIT), token(POD, INIT)))
+        assertThat(Origins.decide(opener(INIT, CONTAINER_NS, INIT), token(POD, INIT)))
                 .isEqualTo(Origin.CONTAINER);
     }
 
     @Test
     void aChainLeavingTheContainerElsewhereIsAnExec() {
         // cat, or the sh that an exec started, is where the chain leaves for the shim
-        assertThat(origins.decide(opener(610, CONTAINER_NS, 600), token(POD, INIT)))
+        assertThat(Origins.decide(opener(610, CONTAINER_NS, 600), token(POD, INIT)))
                 .isEqualTo(Origin.EXEC);
-        assertThat(origins.decide(opener(610, CONTAINER_NS, 610), token(POD, INIT)))
+        assertThat(Origins.decide(opener(610, CONTAINER_NS, 610), token(POD, INIT)))
                 .isEqualTo(Origin.EXEC);
     }
 
     @Test
     void aProcessInAnotherMountNamespaceIsTheHost() {
-        assertThat(origins.decide(opener(700, HOST_NS, 0), token(POD, INIT))).isEqualTo(Origin.HOST);
-        assertThat(origins.decide(opener(700, HOST_NS, 0), token(null, 0))).isEqualTo(Origin.HOST);
+        assertThat(Origins.decide(opener(700, HOST_NS, 0), token(POD, INIT))).isEqualTo(Origin.HOST);
+        assertThat(Origins.decide(opener(700, HOST_NS, 0), token(null, 0))).isEqualTo(Origin.HOST);
     }
 
     @Test
     void whatCannotBeToldIsUnknownNeverAGuess() {
-        // the container's first process is unknown (not started as far as the agent knows) or gone
-        assertThat(origins.decide(opener(510, CONTAINER_NS, INIT), token(POD, 0)))
+        // the container's first process is unknown (not started as far as the agent knows), or its namespace could
+        // not be read at its start
+        assertThat(Origins.decide(opener(510, CONTAINER_NS, INIT), token(POD, 0)))
                 .isEqualTo(Origin.UNKNOWN);
-        assertThat(origins.decide(opener(510, CONTAINER_NS, INIT), token(POD, 999)))
+        assertThat(Origins.decide(opener(510, CONTAINER_NS, INIT), token(POD, 999)))
                 .isEqualTo(Origin.UNKNOWN);
         // the detector could not tell the opener's namespace, or where its chain leaves it
-        assertThat(origins.decide(opener(510, 0, INIT), token(POD, INIT))).isEqualTo(Origin.UNKNOWN);
-        assertThat(origins.decide(opener(510, CONTAINER_NS, 0), token(POD, INIT)))
+        assertThat(Origins.decide(opener(510, 0, INIT), token(POD, INIT))).isEqualTo(Origin.UNKNOWN);
+        assertThat(Origins.decide(opener(510, CONTAINER_NS, 0), token(POD, INIT)))
                 .isEqualTo(Origin.UNKNOWN);
     }
 }

@@ -316,7 +316,7 @@ abstract class NodeAgentContainerdE2E extends ContainerdSuite {
                 .startsWith("sh", "sh");
         assertThat(own.opener().lineage().ancestors().get(1).tgid())
                 .as("the container's first process")
-                .isEqualTo(agent.planter().containerPid(container));
+                .isEqualTo(agent.planter().containerInit(container).pid());
 
         // an exec, as kubectl exec makes one: the runtime starts sh in the container from outside it
         ExecResult exec = cri.exec(container, "sh", "-c", "cat " + KEY_PATH + " >/dev/null; sleep 1");
