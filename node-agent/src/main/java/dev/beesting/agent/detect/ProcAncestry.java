@@ -6,6 +6,7 @@ import dev.beesting.agent.model.Origin;
 import dev.beesting.agent.sys.ProcFiles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An opener's parent chain from /proc: the whole chain for the fanotify tier, the parent's executable and command
@@ -28,14 +29,40 @@ final class ProcAncestry {
      */
     record Walk(Lineage chain, long parentStartNanos) {}
 
+    /** What the walk reads of a process: {@code /proc/<pid>/stat} and its mount namespace link. */
+    interface Proc {
+        /** The process's stat; empty when it is gone. */
+        Optional<ProcFiles.Stat> stat(int pid);
+
+        /** Its mount namespace, 0 when it cannot be read. */
+        long mountNamespace(int pid);
+
+        /** This machine's /proc. */
+        Proc REAL = new Proc() {
+            @Override
+            public Optional<ProcFiles.Stat> stat(int pid) {
+                return ProcFiles.stat(pid);
+            }
+
+            @Override
+            public long mountNamespace(int pid) {
+                return ProcFiles.mountNamespace(pid);
+            }
+        };
+    }
+
     /**
      * The chain of process {@code tgid} as /proc shows it now. A parent that exited before this read reparents its
      * children (to the container's first process or the runtime's shim), so the chain is as of the read. Reads only
      * {@code stat} and namespace links, never a process's memory, so it cannot hang.
      */
     static Walk walk(int tgid) {
-        long mountNamespace = ProcFiles.mountNamespace(tgid);
-        var self = ProcFiles.stat(tgid);
+        return walk(tgid, Proc.REAL);
+    }
+
+    static Walk walk(int tgid, Proc proc) {
+        long mountNamespace = proc.mountNamespace(tgid);
+        var self = proc.stat(tgid);
         if (self.isEmpty()) {
             return new Walk(new Lineage(List.of(), "", "", true, mountNamespace, 0, Origin.UNKNOWN), 0);
         }
@@ -49,12 +76,12 @@ final class ProcAncestry {
         int child = tgid;
         int reparented = 0;
         for (int depth = 0; depth < WALK_MAX && pid > 0; ) {
-            var stat = ProcFiles.stat(pid);
+            var stat = proc.stat(pid);
             if (stat.isEmpty()) {
                 // the parent exited after its child named it: the kernel has handed the child to a reaper (the
                 // runtime's shim, or the container's first process). Follow the child's new parent, and say so
                 gone = true;
-                int adopter = ProcFiles.stat(child).map(ProcFiles.Stat::ppid).orElse(0);
+                int adopter = proc.stat(child).map(ProcFiles.Stat::ppid).orElse(0);
                 if (adopter <= 0 || adopter == pid || ++reparented > 2) {
                     break;
                 }
@@ -68,7 +95,7 @@ final class ProcAncestry {
                 ancestors.add(new Ancestor(pid, pid, stat.get().comm()));
             }
             if (searching) {
-                long namespace = ProcFiles.mountNamespace(pid);
+                long namespace = proc.mountNamespace(pid);
                 if (namespace != mountNamespace) {
                     // an unreadable namespace (0) counts as outside, as in the BPF hook: the agent may read every
                     // process of a container, so it is an exiting process (runc after an exec) or a host one

@@ -46,9 +46,19 @@ class TokenPlanterIT {
                     new CompiledToken("/root/.aws/credentials", "0400", null, "id={{awsAccessKeyId}}"),
                     new CompiledToken("/etc/literal", null, "literal", null)))));
 
+    /** A planter following {@link #config}, decoy settings included. */
     private TokenPlanter planter() {
         return new TokenPlanter(
-                stateDir, detector, new TemplateRenderer(), config::get, NamespaceLabelSource.namesOnly(), "node-1");
+                stateDir,
+                detector,
+                new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
+                config::get,
+                NamespaceLabelSource.namesOnly(),
+                "node-1");
+    }
+
+    private static DecoySettings decoySettings(DecoyKey key) {
+        return new DecoySettings("https://decoy.svc", null, "c1", DecoySettings.Key.of(key), null);
     }
 
     @Test
@@ -112,15 +122,8 @@ class TokenPlanterIT {
                         List.of("cms"),
                         null,
                         List.of(new CompiledToken("/root/.kube/config", null, null, "{{kubeconfig}}"))))
-                .withDecoy(new DecoySettings("https://decoy.svc", null, "c1", DecoySettings.Key.of(key), null)));
-        TokenPlanter planter = new TokenPlanter(
-                stateDir,
-                detector,
-                new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
-                config::get,
-                NamespaceLabelSource.namesOnly(),
-                "node-1");
-        String kubeconfig = Files.readString(planter.plant(WEB).getFirst().source());
+                .withDecoy(decoySettings(key)));
+        String kubeconfig = Files.readString(planter().plant(WEB).getFirst().source());
         String token = kubeconfig.substring(kubeconfig.indexOf("token: ") + 7).strip();
         assertThat(DecoyCredential.decode(token, List.of(key)))
                 .isInstanceOfSatisfying(DecoyCredential.Valid.class, valid -> {
@@ -148,13 +151,7 @@ class TokenPlanterIT {
 
     @Test
     void aDecoyTokenThatWaitedForDecoySettingsIsPlantedWithTheConfigThatBringsThem() throws IOException {
-        TokenPlanter planter = new TokenPlanter(
-                stateDir,
-                detector,
-                new TemplateRenderer(() -> Optional.ofNullable(config.get().decoy())),
-                config::get,
-                NamespaceLabelSource.namesOnly(),
-                "node-1");
+        TokenPlanter planter = planter();
         Path file = planter.plant(WEB).getFirst().source();
         planter.started(new RunningContainer(WEB, 1));
         config.set(generation(2, config()));
@@ -172,8 +169,7 @@ class TokenPlanterIT {
         assertThat(file).isEmptyFile();
 
         DecoyKey key = DecoyKey.generate("k1", new java.security.SecureRandom());
-        config.set(generation(4, config(decoy))
-                .withDecoy(new DecoySettings("https://decoy.svc", null, "c1", DecoySettings.Key.of(key), null)));
+        config.set(generation(4, config(decoy)).withDecoy(decoySettings(key)));
         planter.reconcile();
         assertThat(Files.readString(file)).contains("kind: Config", "server: https://decoy.svc");
         assertThat(planter.armedCount()).isEqualTo(1);

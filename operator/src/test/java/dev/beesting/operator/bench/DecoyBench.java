@@ -31,10 +31,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The decoy under load on loopback, with alerts flowing to the in-process mock API server: requests per second with
- * valid credentials from many origins (each answered 403 and written as a Use alert), the answer's latency, and the
- * time from a first request to its HoneytokenAlert being readable. Args: seconds (10), client threads (4). Run with
- * {@code hack/bench-decoy.sh}; the rate limit is lifted, the point is the server's own cost.
+ * The decoy under load on loopback, with alerts flowing to the in-process mock API server, or to a real
+ * kube-apiserver + etcd with {@code -Dbeesting.kubeApi=real}: requests per second with valid credentials from many
+ * origins (each answered 403 and written as a Use alert), the answer's latency, and the time from a first request to
+ * its HoneytokenAlert being readable. Args: seconds (10), client threads (4). Run with {@code hack/bench-decoy.sh
+ * [--real-api]}; the rate limit is lifted, the point is the server's own cost.
  */
 public final class DecoyBench {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,6 +49,10 @@ public final class DecoyBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int status = 1;
         try (KubeApi api = KubeApi.start("cms")) {
+            System.out.printf(
+                    "BENCH decoy api=%s cores=%d%n",
+                    KubeApi.realServerSelected() ? "kube-apiserver" : "mock",
+                    Runtime.getRuntime().availableProcessors());
             run(api.client(), seconds, threads);
             status = 0;
         } finally {
