@@ -1,6 +1,7 @@
 package dev.beesting.webhook;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public record FalcoEvent(
     public static final List<String> TAGS = List.of("beesting", "honeytoken", "credential_access", "T1552");
 
     public FalcoEvent {
-        fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         tags = List.copyOf(tags);
         hostname = hostname == null ? "" : hostname;
     }
