@@ -148,6 +148,27 @@ class HelmChartIT {
         assertThat(pod.at("/volumes").toString()).contains("\"secretName\":\"webhook-auth\"");
     }
 
+    @Test
+    void theDecoysWebhookIsOffByDefaultAndItsValuesReachTheDecoy() throws Exception {
+        JsonNode off = byIdentity(render(Map.of()))
+                .get("Deployment/beesting-system/beesting-decoy")
+                .at("/spec/template/spec");
+        assertThat(off.at("/containers/0/args").toString()).doesNotContain("--webhook");
+        Map<String, JsonNode> chart = byIdentity(render(Map.of(
+                "decoy.webhook", "http://falcosidekick.falco:2801/",
+                "decoy.webhookAllowHttp", true,
+                "decoy.webhookFormat", "falcosidekick",
+                "decoy.webhookHeadersSecret", "webhook-auth")));
+        JsonNode pod = chart.get("Deployment/beesting-system/beesting-decoy").at("/spec/template/spec");
+        assertThat(pod.at("/containers/0/args").toString())
+                .contains("\"decoy\",\"--webhook=http://falcosidekick.falco:2801/\"")
+                .contains("--webhook-allow-http")
+                .contains("--webhook-format=falcosidekick")
+                .contains("--webhook-headers-file=/etc/beesting/webhook/headers");
+        assertThat(pod.at("/containers/0/volumeMounts").toString()).contains("/etc/beesting/webhook");
+        assertThat(pod.at("/volumes").toString()).contains("\"secretName\":\"webhook-auth\"");
+    }
+
     static String renderYaml(Map<String, Object> values) {
         var template = new Helm(CHART)
                 .template()

@@ -1,278 +1,51 @@
 package dev.beesting.agent.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.beesting.webhook.WebhookSender;
 
 /**
- * POSTs each alert as JSON (the same fields as the JSON line) to a configured URL. {@link #publish} only enqueues
- * into a bounded queue (full: the alert is dropped and counted); one virtual thread sends, retrying failures with
- * exponential backoff, so a slow or dead receiver never holds up detection. The URL often carries a secret (a
- * token in its path or query), so it is only ever logged as scheme, host and port; it must be https unless plain
- * http is allowed explicitly; each attempt, response body included, is bounded by the timeout.
+ * The webhook as an alert sink: each alert rendered in the configured format ({@link WebhookBodies}) and handed to the
+ * shared sender, which queues, retries and never blocks detection.
  */
 public final class WebhookSink implements AlertSink {
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private final WebhookSender<Alert> sender;
 
-    /**
-     * Where and how to send.
-     *
-     * @param url receiver
-     * @param headers extra request headers (for example an Authorization token)
-     * @param queueCapacity alerts waiting to be sent; beyond it new alerts are dropped
-     * @param attempts tries per alert before it is dropped
-     * @param backoffMin delay after the first failure, doubled on each further one
-     * @param backoffMax longest delay between tries
-     * @param timeout per attempt, from connecting to the end of the response body
-     * @param allowHttp whether a plain http URL is accepted (otherwise only https)
-     * @param format the body's shape
-     * @param hostname the host name a body names when the alert has no node (standalone)
-     */
-    public record Settings(
-            URI url,
-            Map<String, String> headers,
-            int queueCapacity,
-            int attempts,
-            Duration backoffMin,
-            Duration backoffMax,
-            Duration timeout,
-            boolean allowHttp,
-            WebhookFormat format,
-            String hostname) {
-        /** Longest wait a receiver's {@code Retry-After} may ask for; a longer one is cut to this. */
-        public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
-
-        public Settings {
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
-            headers.forEach(WebhookHeaders::check);
-            format = format == null ? WebhookFormat.BEESTING : format;
-            hostname = hostname == null ? "" : hostname;
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("https") && !(allowHttp && scheme.equals("http"))) {
-                throw new IllegalArgumentException("the webhook must use https"
-                        + (scheme.equals("http") ? " (plain http only with --webhook-allow-http)" : "") + ", got "
-                        + redacted(url));
-            }
-            if (url.getHost() == null) {
-                throw new IllegalArgumentException("the webhook URL has no host: " + redacted(url));
-            }
-        }
-
-        public static Settings defaults(URI url, boolean allowHttp) {
-            return new Settings(
-                    url,
-                    Map.of(),
-                    1000,
-                    6,
-                    Duration.ofMillis(500),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(5),
-                    allowHttp,
-                    WebhookFormat.BEESTING,
-                    "");
-        }
-
-        public Settings withFormat(WebhookFormat value, String host) {
-            return new Settings(
-                    url, headers, queueCapacity, attempts, backoffMin, backoffMax, timeout, allowHttp, value, host);
-        }
-
-        public Settings withHeaders(Map<String, String> value) {
-            return new Settings(
-                    url, value, queueCapacity, attempts, backoffMin, backoffMax, timeout, allowHttp, format, hostname);
-        }
+    /** For alerts of a node, which name their node themselves. */
+    public WebhookSink(WebhookSender.Settings settings) {
+        this(settings, "");
     }
 
-    /** The URL as logs may show it: scheme, host and port only (path, query and user info may carry secrets). */
-    public static String redacted(URI url) {
-        String scheme = url.getScheme() == null ? "?" : url.getScheme();
-        String host = url.getHost() == null ? "?" : url.getHost();
-        return scheme + "://" + host + (url.getPort() >= 0 ? ":" + url.getPort() : "") + "/…";
-    }
-
-    private final Settings settings;
-    private final String where;
-    private final HttpClient http;
-    private final BlockingQueue<Alert> queue;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final Thread worker;
-    private volatile boolean running = true;
-
-    public WebhookSink(Settings settings) {
-        this.settings = settings;
-        this.where = redacted(settings.url());
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.worker = Thread.ofVirtual().name("webhook").start(this::run);
+    /** @param hostname the host name a body names when the alert has no node (standalone) */
+    public WebhookSink(WebhookSender.Settings settings, String hostname) {
+        String host = hostname == null ? "" : hostname;
+        this.sender = new WebhookSender<>(
+                settings,
+                alert -> WebhookBodies.payload(settings.format(), alert, host),
+                alert -> alert.token().path());
     }
 
     @Override
     public void publish(Alert alert) {
-        if (!queue.offer(alert)) {
-            long total = dropped.incrementAndGet();
-            if (Long.bitCount(total) == 1) {
-                LOG.warn("webhook queue full, alerts dropped url={} dropped={}", where, total);
-            }
-        }
+        sender.offer(alert);
     }
 
     /** Alerts the receiver accepted. */
     public long sent() {
-        return sent.get();
+        return sender.sent();
     }
 
     /** Alerts dropped because the queue was full. */
     public long dropped() {
-        return dropped.get();
+        return sender.dropped();
     }
 
     /** Alerts given up after every attempt failed. */
     public long failed() {
-        return failed.get();
-    }
-
-    private void run() {
-        while (running || !queue.isEmpty()) {
-            Alert alert;
-            try {
-                alert = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (alert != null) {
-                try {
-                    deliver(alert);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void deliver(Alert alert) throws InterruptedException {
-        HttpRequest request = request(alert);
-        Duration backoff = settings.backoffMin();
-        for (int attempt = 1; ; attempt++) {
-            String problem;
-            Optional<Duration> retryAfter = Optional.empty();
-            try {
-                HttpResponse<Void> response = send(request);
-                int status = response.statusCode();
-                if (status / 100 == 2) {
-                    sent.incrementAndGet();
-                    return;
-                }
-                problem = "HTTP " + status;
-                if (!retryable(status)) {
-                    giveUp(alert, problem, attempt);
-                    return;
-                }
-                retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryAfter::parse);
-            } catch (IOException | TimeoutException e) {
-                problem = e.getClass().getSimpleName();
-            }
-            if (attempt >= settings.attempts() || !running) {
-                giveUp(alert, problem, attempt);
-                return;
-            }
-            // the receiver's own word wins (bounded); otherwise a jittered backoff, so that agents that failed
-            // together do not all come back in the same instant
-            Duration wait = retryAfter
-                    .map(asked -> asked.compareTo(Settings.MAX_RETRY_AFTER) > 0 ? Settings.MAX_RETRY_AFTER : asked)
-                    .orElse(jittered(backoff));
-            LOG.debug("webhook attempt failed url={} attempt={} retryIn={} error={}", where, attempt, wait, problem);
-            Thread.sleep(wait);
-            backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0
-                    ? settings.backoffMax()
-                    : backoff.multipliedBy(2);
-        }
-    }
-
-    /**
-     * One attempt, bounded as a whole: the client's request timeout ends at the response headers, so a receiver that
-     * drips or stalls its body would hold the sender forever without this bound.
-     */
-    private HttpResponse<Void> send(HttpRequest request) throws IOException, TimeoutException, InterruptedException {
-        CompletableFuture<HttpResponse<Void>> response =
-                http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        try {
-            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io
-                    ? io
-                    : new IOException(e.getCause().getClass().getSimpleName());
-        } finally {
-            response.cancel(true);
-        }
-    }
-
-    /** Half the backoff plus a random part of the other half. */
-    static Duration jittered(Duration backoff) {
-        long half = Math.max(1, backoff.toMillis() / 2);
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
-    }
-
-    private static boolean retryable(int status) {
-        return status == 408 || status == 429 || status >= 500;
-    }
-
-    private void giveUp(Alert alert, String problem, int attempts) {
-        failed.incrementAndGet();
-        LOG.error(
-                "webhook gave up on an alert url={} path={} attempts={} error={}",
-                where,
-                alert.token().path(),
-                attempts,
-                problem);
-    }
-
-    private HttpRequest request(Alert alert) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(settings.format().payload(alert, settings.hostname()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("alert cannot be serialised", e);
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
-                .timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        settings.headers().forEach(request::header);
-        return request.build();
+        return sender.failed();
     }
 
     /** Sends what is queued (without further retries once asked to stop), then stops. */
     @Override
     public void close() {
-        running = false;
-        try {
-            if (!worker.join(settings.timeout().plusSeconds(5))) {
-                worker.interrupt();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        http.close();
+        sender.close();
     }
 }

@@ -2,7 +2,6 @@ package dev.beesting.agent.node;
 
 import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.agent.alerts.JsonLineSink;
-import dev.beesting.agent.alerts.WebhookOptions;
 import dev.beesting.agent.alerts.WebhookSink;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
@@ -18,6 +17,7 @@ import dev.beesting.agent.metrics.Probes;
 import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.webhook.WebhookOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -132,7 +132,7 @@ public final class NodeCommand implements Callable<Integer> {
         List<AlertSink> sinks = new ArrayList<>(List.of(new JsonLineSink(System.out), metrics));
         Optional<WebhookSink> webhookSink;
         try {
-            webhookSink = webhook.open(node);
+            webhookSink = webhook.settings().map(settings -> new WebhookSink(settings, node));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;

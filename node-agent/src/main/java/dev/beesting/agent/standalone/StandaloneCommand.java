@@ -1,7 +1,7 @@
 package dev.beesting.agent.standalone;
 
 import dev.beesting.agent.alerts.AlertSink;
-import dev.beesting.agent.alerts.WebhookOptions;
+import dev.beesting.agent.alerts.WebhookSink;
 import dev.beesting.agent.detect.Detector;
 import dev.beesting.agent.detect.Detectors;
 import dev.beesting.agent.detect.NoUsableTierException;
@@ -9,6 +9,7 @@ import dev.beesting.agent.detect.RateLimit;
 import dev.beesting.agent.detect.Tier;
 import dev.beesting.agent.metrics.AgentMetrics;
 import dev.beesting.agent.metrics.Probes;
+import dev.beesting.webhook.WebhookOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -93,12 +94,14 @@ public final class StandaloneCommand implements Callable<Integer> {
         AgentMetrics metrics = new AgentMetrics();
         List<AlertSink> sinks = new ArrayList<>(List.of(metrics));
         try {
-            webhook.open(StandaloneAgent.hostName()).ifPresent(sink -> {
-                sinks.add(sink);
-                metrics.countWebhook("sent", sink::sent);
-                metrics.countWebhook("failed", sink::failed);
-                metrics.countWebhook("dropped", sink::dropped);
-            });
+            webhook.settings()
+                    .map(settings -> new WebhookSink(settings, StandaloneAgent.hostName()))
+                    .ifPresent(sink -> {
+                        sinks.add(sink);
+                        metrics.countWebhook("sent", sink::sent);
+                        metrics.countWebhook("failed", sink::failed);
+                        metrics.countWebhook("dropped", sink::dropped);
+                    });
         } catch (IllegalArgumentException e) {
             detector.close();
             err.println("beesting-agent: " + e.getMessage());

@@ -15,6 +15,8 @@ import dev.beesting.agent.model.TokenRef;
 import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
+import dev.beesting.webhook.WebhookFormat;
+import dev.beesting.webhook.WebhookSender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,8 +82,8 @@ class WebhookSinkIT {
         }
     }
 
-    private static WebhookSink.Settings settings(URI url, int capacity) {
-        return new WebhookSink.Settings(
+    private static WebhookSender.Settings settings(URI url, int capacity) {
+        return new WebhookSender.Settings(
                 url,
                 Map.of("Authorization", "Bearer t0ken"),
                 capacity,
@@ -90,8 +92,7 @@ class WebhookSinkIT {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(2),
                 true,
-                WebhookFormat.BEESTING,
-                "");
+                WebhookFormat.BEESTING);
     }
 
     private static Alert alert(long count) {
@@ -156,9 +157,8 @@ class WebhookSinkIT {
 
     @Test
     void theFalcosidekickFormatIsAFalcoEventAsFalcosidekickParsesIt() throws IOException {
-        WebhookSink.Settings falco = settings(receiver(n -> 200, false), 16)
-                .withFormat(WebhookFormat.FALCOSIDEKICK, "ignored-when-the-alert-has-a-node");
-        try (WebhookSink sink = new WebhookSink(falco)) {
+        WebhookSender.Settings falco = settings(receiver(n -> 200, false), 16).withFormat(WebhookFormat.FALCOSIDEKICK);
+        try (WebhookSink sink = new WebhookSink(falco, "ignored-when-the-alert-has-a-node")) {
             sink.publish(alert(3));
             await().until(() -> sink.sent() == 1);
         }
@@ -249,17 +249,17 @@ class WebhookSinkIT {
     @Test
     void plainHttpIsRefusedUnlessAllowedAndTheRefusalHidesTheUrl() {
         URI http = URI.create("http://alerts.example.com/hooks/s3cr3t");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebhookSink.Settings.defaults(http, false))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebhookSender.Settings.defaults(http, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("https")
                 .hasMessageContaining("alerts.example.com")
                 .hasMessageNotContaining("s3cr3t");
-        assertThat(WebhookSink.Settings.defaults(http, true).url()).isEqualTo(http);
-        assertThat(WebhookSink.Settings.defaults(URI.create("https://alerts.example.com/h"), false)
+        assertThat(WebhookSender.Settings.defaults(http, true).url()).isEqualTo(http);
+        assertThat(WebhookSender.Settings.defaults(URI.create("https://alerts.example.com/h"), false)
                         .url())
                 .hasScheme("https");
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> WebhookSink.Settings.defaults(URI.create("file:///etc/passwd"), true))
+                        () -> WebhookSender.Settings.defaults(URI.create("file:///etc/passwd"), true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -282,7 +282,7 @@ class WebhookSinkIT {
         });
         server.start();
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
-        WebhookSink.Settings oneQuickAttempt = new WebhookSink.Settings(
+        WebhookSender.Settings oneQuickAttempt = new WebhookSender.Settings(
                 url,
                 Map.of(),
                 16,
@@ -291,8 +291,7 @@ class WebhookSinkIT {
                 Duration.ofMillis(100),
                 Duration.ofMillis(300),
                 true,
-                WebhookFormat.BEESTING,
-                "");
+                WebhookFormat.BEESTING);
         try (WebhookSink sink = new WebhookSink(oneQuickAttempt)) {
             sink.publish(alert(1));
             sink.publish(alert(2));

@@ -3,6 +3,8 @@ package dev.beesting.operator.decoy;
 import dev.beesting.api.decoy.DecoyKey;
 import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.ops.OpsServer;
+import dev.beesting.webhook.WebhookOptions;
+import dev.beesting.webhook.WebhookSender;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -22,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,6 +92,9 @@ public final class DecoyCommand implements Callable<Integer> {
             description = "How often the key Secret is read again, to follow a rotation (default: ${DEFAULT-VALUE}).")
     long keyRefreshSeconds;
 
+    @Mixin
+    WebhookOptions webhook = new WebhookOptions();
+
     /** The names a client inside the cluster may use for the Service, then the further ones. */
     public List<String> dnsNames() {
         List<String> names = new ArrayList<>(List.of(
@@ -101,6 +108,13 @@ public final class DecoyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<WebhookSender.Settings> webhookSettings;
+        try {
+            webhookSettings = webhook.settings();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         limitTheJdkServer();
         Clock clock = Clock.systemUTC();
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
@@ -111,7 +125,11 @@ public final class DecoyCommand implements Callable<Integer> {
             DecoyMetrics metrics = new DecoyMetrics(registry);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             DecoyAlerts alerts = new DecoyAlerts(client, metrics, 10_000);
-            DecoyUses uses = new DecoyUses(out::println, 10_000, alerts::offer);
+            Optional<DecoyWebhook> hook = webhookSettings.map(configured -> new DecoyWebhook(configured, metrics));
+            DecoyUses uses = new DecoyUses(out::println, 10_000, (use, tally) -> {
+                alerts.offer(use);
+                hook.ifPresent(sender -> sender.offer(use, tally));
+            });
             DecoyServer.Settings settings = new DecoyServer.Settings(
                     new InetSocketAddress(address, port), 16 * 1024, 4096, rate, burst, 10_000, 8);
             ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(
@@ -126,15 +144,19 @@ public final class DecoyCommand implements Callable<Integer> {
                 refresh.scheduleWithFixedDelay(
                         () -> follow(secrets, keys), keyRefreshSeconds, keyRefreshSeconds, TimeUnit.SECONDS);
                 LOG.info(
-                        "decoy started namespace={} keys={} names={}",
+                        "decoy started namespace={} keys={} names={} webhook={}",
                         namespace,
                         keys.get().stream().map(DecoyKey::id).toList(),
-                        dnsNames());
+                        dnsNames(),
+                        webhookSettings
+                                .map(configured -> WebhookSender.redacted(configured.url()))
+                                .orElse("off"));
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                 stopped.await();
             } finally {
                 refresh.shutdownNow();
                 alerts.close();
+                hook.ifPresent(DecoyWebhook::close);
             }
         }
         return 0;

@@ -1,13 +1,18 @@
 package dev.beesting.operator.decoy;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /** The decoy's counters; invalid and anonymous requests never name a pod, only a result. */
 public final class DecoyMetrics {
     private final Counter requests;
     private final Counter refused;
     private final Counter alerts;
+    private final Map<String, LongSupplier> webhook = new ConcurrentHashMap<>();
 
     public DecoyMetrics(PrometheusRegistry registry) {
         requests = Counter.builder()
@@ -27,9 +32,22 @@ public final class DecoyMetrics {
                         "HoneytokenAlert writes of the decoy: written, failed (retried), dropped (queue full), event_failed")
                 .labelNames("result")
                 .register(registry);
+        // the agent's metric of the same name: one alert rule and dashboard panel cover both senders
+        CounterWithCallback.builder()
+                .name("beesting_webhook_deliveries_total")
+                .help("Uses handed to the webhook, by result: sent, failed (given up after retries) or dropped"
+                        + " (its queue was full).")
+                .labelNames("result")
+                .callback(callback -> webhook.forEach((result, total) -> callback.call(total.getAsLong(), result)))
+                .register(registry);
         for (String result : new String[] {"valid", "invalid", "anonymous"}) {
             requests.labelValues(result);
         }
+    }
+
+    /** Exposes the webhook's delivery counts kept by its sender ({@code sent}, {@code failed}, {@code dropped}). */
+    public void countWebhook(String result, LongSupplier total) {
+        webhook.put(result, total);
     }
 
     void countRequest(String result) {

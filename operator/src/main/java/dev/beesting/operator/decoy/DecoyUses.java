@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +24,7 @@ public final class DecoyUses {
     private static final int RECENT = 128;
 
     private final Consumer<String> lines;
-    private final Consumer<Use> listener;
+    private final BiConsumer<Use, Tally> listener;
     private final Map<TallyKey, Tally> tallies;
     private final Deque<Use> recent = new ArrayDeque<>();
 
@@ -53,11 +54,14 @@ public final class DecoyUses {
     private record TallyKey(DecoyOrigin origin, InetAddress source) {}
 
     public DecoyUses(Consumer<String> lines, int maxTallies) {
-        this(lines, maxTallies, use -> {});
+        this(lines, maxTallies, (use, tally) -> {});
     }
 
-    /** Also hands every use to {@code listener} (the alert writer), which must return at once. */
-    public DecoyUses(Consumer<String> lines, int maxTallies, Consumer<Use> listener) {
+    /**
+     * Also hands every use and its tally so far to {@code listener} (the alert writer, the webhook), which must return
+     * at once.
+     */
+    public DecoyUses(Consumer<String> lines, int maxTallies, BiConsumer<Use, Tally> listener) {
         this.lines = lines;
         this.listener = listener;
         this.tallies = new LinkedHashMap<>(64, 0.75f, true) {
@@ -82,7 +86,7 @@ public final class DecoyUses {
             }
         }
         lines.accept(line(use, tally));
-        listener.accept(use);
+        listener.accept(use, tally);
         return tally;
     }
 
@@ -92,6 +96,16 @@ public final class DecoyUses {
     }
 
     private static String line(Use use, Tally tally) {
+        try {
+            // Jackson escapes what the client chose (user agent, path): a line stays one line of valid JSON
+            return JSON.writeValueAsString(fields(use, tally));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("decoy use cannot be written as JSON", e);
+        }
+    }
+
+    /** The JSON line's fields, in their order; also the body of the webhook's {@code beesting} format. */
+    static Map<String, Object> fields(Use use, Tally tally) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("time", use.at().toString());
         fields.put("event", "HoneytokenUsed");
@@ -114,11 +128,6 @@ public final class DecoyUses {
         fields.put("requestPath", use.requestPath());
         fields.put("firstSeen", tally.firstSeen().toString());
         fields.put("count", tally.count());
-        try {
-            // Jackson escapes what the client chose (user agent, path): a line stays one line of valid JSON
-            return JSON.writeValueAsString(fields);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("decoy use cannot be written as JSON", e);
-        }
+        return fields;
     }
 }

@@ -71,7 +71,7 @@ public final class DecoyBench {
                         settings,
                         tls.serverContext(),
                         () -> List.of(key),
-                        new DecoyUses(line -> {}, 10_000, alerts::offer),
+                        new DecoyUses(line -> {}, 10_000, (use, tally) -> alerts.offer(use)),
                         metrics,
                         Clock.systemUTC())) {
             URI uri = URI.create("https://127.0.0.1:" + decoy.address().getPort() + "/api/v1/namespaces/cms/pods");

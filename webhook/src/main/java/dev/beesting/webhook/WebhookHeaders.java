@@ -1,4 +1,4 @@
-package dev.beesting.agent.alerts;
+package dev.beesting.webhook;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ public final class WebhookHeaders {
     private static final Pattern NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
     private static final int MAX_VALUE = 8192;
     private static final int MAX_FILE = 65_536;
-    /** Headers the sink sets itself or the HTTP client refuses. */
+    /** Headers the sender sets itself or the HTTP client refuses. */
     private static final Set<String> RESERVED =
             Set.of("content-type", "content-length", "host", "connection", "expect", "upgrade", "transfer-encoding");
 
@@ -82,7 +82,7 @@ public final class WebhookHeaders {
             throw new IllegalArgumentException("'" + name + "' is not a valid header name");
         }
         if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("header " + name + " is set by the agent itself");
+            throw new IllegalArgumentException("header " + name + " is set by the agent or the decoy itself");
         }
         if (value.length() > MAX_VALUE || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
             throw new IllegalArgumentException("header " + name + ": value too long or holds a line break");

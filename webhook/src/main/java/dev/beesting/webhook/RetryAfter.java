@@ -1,4 +1,4 @@
-package dev.beesting.agent.alerts;
+package dev.beesting.webhook;
 
 import java.time.Duration;
 import java.time.Instant;

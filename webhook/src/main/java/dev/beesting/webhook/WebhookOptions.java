@@ -1,4 +1,4 @@
-package dev.beesting.agent.alerts;
+package dev.beesting.webhook;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The webhook flags, the same in node and standalone mode. */
+/** The webhook flags, the same for the agent (node and standalone mode) and the decoy. */
 public final class WebhookOptions {
     @Option(names = "--webhook", paramLabel = "URL", description = "also POST every alert to this URL (https)")
     URI url;
@@ -42,12 +42,11 @@ public final class WebhookOptions {
     List<String> headerEnv = new ArrayList<>();
 
     /**
-     * The webhook sink these flags describe, started; empty without {@code --webhook}.
+     * The webhook these flags describe; empty without {@code --webhook}.
      *
-     * @param hostname what a body names as host when an alert has no node (standalone)
      * @throws IllegalArgumentException naming the flag at fault
      */
-    public Optional<WebhookSink> open(String hostname) {
+    public Optional<WebhookSender.Settings> settings() {
         if (url == null) {
             return Optional.empty();
         }
@@ -73,14 +72,12 @@ public final class WebhookOptions {
                 throw new IllegalArgumentException("--webhook-header-env: " + e.getMessage(), e);
             }
         }
-        WebhookSink.Settings settings;
         try {
-            settings = WebhookSink.Settings.defaults(url, allowHttp)
-                    .withFormat(bodyFormat, hostname)
-                    .withHeaders(headers);
+            return Optional.of(WebhookSender.Settings.defaults(url, allowHttp)
+                    .withFormat(bodyFormat)
+                    .withHeaders(headers));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--webhook: " + e.getMessage(), e);
         }
-        return Optional.of(new WebhookSink(settings));
     }
 }

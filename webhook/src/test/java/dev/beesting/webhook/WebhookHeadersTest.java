@@ -1,4 +1,4 @@
-package dev.beesting.agent.alerts;
+package dev.beesting.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,7 +62,7 @@ class WebhookHeadersTest {
     @Test
     void theBackoffIsJitteredBetweenHalfAndAll() {
         for (int i = 0; i < 1000; i++) {
-            assertThat(WebhookSink.jittered(Duration.ofMillis(1000)))
+            assertThat(WebhookSender.jittered(Duration.ofMillis(1000)))
                     .isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
         }
     }

@@ -3,51 +3,33 @@ package dev.beesting.agent.alerts;
 import dev.beesting.agent.model.Lineage;
 import dev.beesting.agent.model.Workload;
 import dev.beesting.api.v1alpha1.Severity;
+import dev.beesting.webhook.FalcoEvent;
+import dev.beesting.webhook.WebhookFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
-/** The body a webhook receives for one alert. */
-public enum WebhookFormat {
-    /** The JSON line's object, as {@code stdout} prints it. */
-    BEESTING,
-    /**
-     * A Falco event as Falcosidekick accepts it on {@code POST /}: {@code output}, {@code priority}, {@code rule},
-     * {@code time}, {@code output_fields}, {@code source}, {@code tags}, {@code hostname}, so every Falcosidekick
-     * output (Slack, PagerDuty, Loki, Elasticsearch, ...) takes Beesting's alerts unchanged. Field names follow
-     * Falco's where one exists ({@code k8s.pod.name}, {@code proc.cmdline}, {@code fd.name}), so existing
-     * Falcosidekick templates and filters apply.
-     */
-    FALCOSIDEKICK;
-
+/** The body a webhook receives for one alert of the agent, in each format. */
+final class WebhookBodies {
     /** The rule name Falcosidekick outputs show. */
     static final String RULE = "Beesting honeytoken accessed";
 
-    /** Parses the flag's value: {@code beesting} or {@code falcosidekick}. */
-    public static WebhookFormat fromId(String id) {
-        for (WebhookFormat format : values()) {
-            if (format.name().equalsIgnoreCase(id)) {
-                return format;
-            }
-        }
-        throw new IllegalArgumentException("unknown webhook format '" + id + "' (expected beesting or falcosidekick)");
-    }
+    private WebhookBodies() {}
 
     /**
      * The body's fields.
      *
      * @param hostname the host when the token has no workload (standalone); a node's alert names its node
      */
-    Map<String, Object> payload(Alert alert, String hostname) {
-        return switch (this) {
+    static Map<String, Object> payload(WebhookFormat format, Alert alert, String hostname) {
+        return switch (format) {
             case BEESTING -> JsonLineSink.fields(alert, hostname);
-            case FALCOSIDEKICK -> falcoEvent(alert, hostname);
+            case FALCOSIDEKICK -> falcoEvent(alert, hostname).body();
         };
     }
 
-    private static Map<String, Object> falcoEvent(Alert alert, String hostname) {
+    /** The alert as a Falco event; field names follow Falco's where one exists. */
+    private static FalcoEvent falcoEvent(Alert alert, String hostname) {
         Workload workload = alert.token().workload();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("fd.name", alert.token().path());
@@ -85,28 +67,18 @@ public enum WebhookFormat {
         fields.put("beesting.tier", alert.tier());
         fields.put("beesting.count", alert.count());
         fields.put("beesting.origin", lineage.origin().id());
-
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("uuid", UUID.randomUUID().toString());
-        event.put("output", output(alert, workload));
-        event.put("priority", priority(alert.token().severity()));
-        event.put("rule", RULE);
-        event.put("time", alert.time().toString());
-        event.put("output_fields", fields);
-        event.put("source", "beesting");
-        event.put("tags", List.of("beesting", "honeytoken", "credential_access", "T1552"));
-        event.put("hostname", workload != null ? workload.node() : hostname);
-        return event;
+        return new FalcoEvent(
+                RULE,
+                priority(alert.token().severity()),
+                alert.time(),
+                output(alert, workload),
+                fields,
+                FalcoEvent.TAGS,
+                workload != null ? workload.node() : hostname);
     }
 
-    /** Falco's priority for a severity: every Beesting alert is high-fidelity, so none is below Warning. */
-    static String priority(Severity severity) {
-        return switch (severity == null ? Severity.HIGH : severity) {
-            case CRITICAL -> "Alert";
-            case HIGH -> "Critical";
-            case MEDIUM -> "Error";
-            case LOW -> "Warning";
-        };
+    private static String priority(Severity severity) {
+        return FalcoEvent.priority(severity == null ? "" : severity.name());
     }
 
     /** A line in the shape of Falco's outputs: time, priority, what happened, then the facts as key=value. */
