@@ -24,17 +24,7 @@ import org.junit.jupiter.api.Test;
  * write them, which {@code DecoyRbacRealApiIT} (e2e) proves with the decoy's own token.
  */
 class DecoyAlertsIT {
-    private static final DecoyOrigin ORIGIN = new DecoyOrigin(
-            "prod",
-            "worker-1",
-            "cms",
-            "simplecms-6c4bfc97cd-wdnhv",
-            "0b7c4e4a-3f0e-4a53-9d6e-2f9a8c1d5e77",
-            "cms",
-            "/root/.kube/config",
-            "fake-kubeconfig",
-            "critical",
-            Instant.parse("2026-11-30T17:00:00Z"));
+    private static final DecoyOrigin ORIGIN = DecoyFixtures.ORIGIN;
 
     private KubeApi api;
     private KubernetesClient client;

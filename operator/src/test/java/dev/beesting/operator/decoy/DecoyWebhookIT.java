@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,17 +42,7 @@ import org.junit.jupiter.api.Test;
 class DecoyWebhookIT {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DecoyKey KEY = DecoyKey.generate("k1", RANDOM);
-    private static final DecoyOrigin ORIGIN = new DecoyOrigin(
-            "prod",
-            "worker-1",
-            "cms",
-            "simplecms-6c4bfc97cd-wdnhv",
-            "0b7c4e4a-3f0e-4a53-9d6e-2f9a8c1d5e77",
-            "cms",
-            "/root/.kube/config",
-            "fake-kubeconfig",
-            "critical",
-            Instant.parse("2026-11-30T17:00:00Z"));
+    private static final DecoyOrigin ORIGIN = DecoyFixtures.ORIGIN;
     private static final String KUBECTL = "kubectl/v1.31.4 (linux/amd64) kubernetes/a78aa47";
     private static DecoyTls tls;
 
