@@ -22,6 +22,8 @@ public final class ServiceAccounts {
     public static final String OPERATOR = "beesting-operator";
     static final String AGENT = "beesting-agent";
     private static final Set<String> RBAC_KINDS = Set.of(
+            // the namespace of the per-policy objects (node config v3) holds Roles of its own
+            "Namespace",
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
@@ -33,8 +35,8 @@ public final class ServiceAccounts {
     private ServiceAccounts() {}
 
     /**
-     * Creates (or updates) the ServiceAccounts, roles, bindings and admission policies that {@code config/default}
-     * installs (the admission policies take effect a moment later).
+     * Creates (or updates) the namespaces, ServiceAccounts, roles, bindings and admission policies that
+     * {@code config/default} installs (the admission policies take effect a moment later).
      */
     public static void installRbac(KubernetesClient admin) {
         List<HasMetadata> deployment;
