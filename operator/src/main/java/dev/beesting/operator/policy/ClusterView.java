@@ -83,7 +83,11 @@ final class ClusterView {
      * an earlier release, during an upgrade or on a node left behind), until it does or its HoneytokenNode goes.
      */
     StoredFormats formats() {
-        boolean v3Possible = namespaces.get(new ResourceID(policyNamespace)).isPresent();
+        // a namespace being deleted refuses new Secrets: store v2 as if it were gone
+        boolean v3Possible = namespaces
+                .get(new ResourceID(policyNamespace))
+                .filter(ns -> ns.getMetadata().getDeletionTimestamp() == null)
+                .isPresent();
         boolean beforeV2 = nodes.list()
                 .anyMatch(node ->
                         !Set.of(NodeConfig.FORMAT_V2, NodeConfig.FORMAT_V3).contains(format(node)));

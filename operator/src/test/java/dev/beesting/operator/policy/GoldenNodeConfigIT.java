@@ -3,7 +3,10 @@ package dev.beesting.operator.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
@@ -15,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Golden files: {@code golden/<case>/input.yaml} (namespaces, Secrets, policies) in, the node config
- * ({@code config.json} in format v1 and {@code config-v2.json} in v2, uids and the config generation blanked) and every policy's Accepted condition ({@code accepted.txt}) out. Run with
+ * ({@code config.json} in format v1, {@code config-v2.json} in v2 and the v3 index {@code config-v3.json}, uids, hashes
+ * and the config generation blanked; v3's policy objects must assemble into exactly the v2 document) and every
+ * policy's Accepted condition ({@code accepted.txt}) out. Run with
  * {@code -Dgolden.update=true} to rewrite the expected files after an intended change, then review the diff.
  */
 @Tag(KubeApi.TAG)
@@ -71,6 +79,46 @@ class GoldenNodeConfigIT {
                 GOLDEN.resolve(name).resolve("config-v2.json"),
                 blanked(cluster.nodeConfig().orElseThrow()));
         expect(GOLDEN.resolve(name).resolve("accepted.txt"), String.join("\n", accepted) + "\n");
+
+        // v3 once its namespace exists (a namespace more for v1's lists, so after the v1 golden): the index names the
+        // objects, and index and objects together say exactly what v2 says
+        cluster.namespace(PolicyObject.DEFAULT_NAMESPACE, Map.of());
+        NodeConfigIndex index = await().atMost(OperatorHarness.PATIENCE)
+                .until(
+                        () -> readIndex().orElse(null),
+                        i -> i != null
+                                && i.generation()
+                                        == cluster.nodeConfig().orElseThrow().generation());
+        NodeConfig v2 = cluster.nodeConfig().orElseThrow();
+        expect(GOLDEN.resolve(name).resolve("config-v3.json"), blankedIndex(index));
+        Map<String, String> objects = new HashMap<>();
+        cluster.client()
+                .secrets()
+                .inNamespace(PolicyObject.DEFAULT_NAMESPACE)
+                .list()
+                .getItems()
+                .forEach(s -> objects.put(
+                        s.getMetadata().getName(),
+                        OperatorHarness.decode(s.getData().get(PolicyObject.DATA_KEY))));
+        assertThat(index.assemble(o -> Optional.ofNullable(objects.get(o))))
+                .isEqualTo(new NodeConfigIndex.Assembly.Complete(v2));
+        assertThat(objects).hasSameSizeAs(index.policies());
+    }
+
+    private Optional<NodeConfigIndex> readIndex() {
+        return NodeConfigSecret.readIndex(cluster.client()
+                .secrets()
+                .inNamespace(OperatorHarness.NAMESPACE)
+                .withName(NodeConfig.SECRET_NAME)
+                .get());
+    }
+
+    /** The index with uids, generation and hashes (which cover the uid) blanked. */
+    private static String blankedIndex(NodeConfigIndex index) {
+        return NodeConfigCodec.writeIndex(index)
+                .replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
+                .replaceAll("\"sha256\" : \"[0-9a-f]*\"", "\"sha256\" : \"<sha256>\"")
+                .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
     }
 
     private static String blanked(dev.beesting.api.nodeconfig.NodeConfig config) {
