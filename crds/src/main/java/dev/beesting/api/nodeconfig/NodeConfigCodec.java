@@ -20,6 +20,9 @@ public final class NodeConfigCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    // format v3 travels on every policy edit: no indentation (v1 and v2 keep theirs, byte for byte)
+    private static final ObjectMapper COMPACT = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+
     private NodeConfigCodec() {}
 
     public static String write(NodeConfig config) {
@@ -50,7 +53,7 @@ public final class NodeConfigCodec {
     /** The document of one policy object (format v3): the compiled policy in its v2 shape. */
     public static String writePolicy(CompiledPolicy policy) {
         try {
-            return MAPPER.writeValueAsString(policy) + "\n";
+            return COMPACT.writeValueAsString(policy) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("compiled policy cannot be serialised", e);
         }
@@ -67,7 +70,7 @@ public final class NodeConfigCodec {
 
     public static String writeIndex(NodeConfigIndex index) {
         try {
-            return MAPPER.writeValueAsString(index) + "\n";
+            return COMPACT.writeValueAsString(index) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("node config index cannot be serialised", e);
         }

@@ -31,18 +31,21 @@ public record NodeConfigIndex(String apiVersion, long generation, List<Entry> po
      * @param name policy name
      * @param uid policy uid
      * @param generation the policy generation its object holds
-     * @param object name of the Secret holding the policy (see {@link PolicyObject#secretName(String)})
-     * @param sha256 hex SHA-256 of that Secret's {@link PolicyObject#DATA_KEY} document
+     * @param sha256 hex SHA-256 of its object's {@link PolicyObject#DATA_KEY} document
      */
-    public record Entry(String name, String uid, long generation, String object, String sha256) {
+    public record Entry(String name, String uid, long generation, String sha256) {
         /** The entry of a compiled policy (format v2) as its object stores it. */
         public static Entry of(CompiledPolicy policy) {
             return new Entry(
                     policy.name(),
                     policy.uid(),
                     policy.generation(),
-                    PolicyObject.secretName(policy.name()),
                     NodeConfigCodec.sha256(NodeConfigCodec.writePolicy(policy)));
+        }
+
+        /** The name of the Secret holding the policy: derived from its name, so the index need not carry it. */
+        public String object() {
+            return PolicyObject.secretName(name);
         }
     }
 

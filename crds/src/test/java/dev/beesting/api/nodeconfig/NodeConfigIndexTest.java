@@ -47,7 +47,9 @@ class NodeConfigIndexTest {
 
         assertThat(NodeConfigCodec.readIndex(json)).isEqualTo(index);
         assertThat(NodeConfigCodec.writeIndex(NodeConfigCodec.readIndex(json))).isEqualTo(json);
-        assertThat(json).contains("\"apiVersion\" : \"beesting.dev/nodeconfig/v3\"", "\"sha256\" : \"");
+        assertThat(json).contains("\"apiVersion\":\"beesting.dev/nodeconfig/v3\"", "\"sha256\":\"");
+        // compact: it travels on every policy edit, and it names each object by the policy's name alone
+        assertThat(json).doesNotContain("\n ", "beesting-policy-");
         // the index names policies, it does not carry them
         assertThat(json).doesNotContain("awsAccessKeyId");
         assertThat(assemble(index, objects(AWS, KUBE))).isEqualTo(new NodeConfigIndex.Assembly.Complete(V2));

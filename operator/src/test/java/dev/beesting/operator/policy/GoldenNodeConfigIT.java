@@ -113,10 +113,13 @@ class GoldenNodeConfigIT {
                 .get());
     }
 
-    /** The index with uids, generation and hashes (which cover the uid) blanked. */
-    private static String blankedIndex(NodeConfigIndex index) {
-        return NodeConfigCodec.writeIndex(index)
-                .replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
+    /** The index, indented for review, with uids, generation and hashes (which cover the uid) blanked. */
+    private static String blankedIndex(NodeConfigIndex index) throws IOException {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String indented = mapper.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(mapper.readTree(NodeConfigCodec.writeIndex(index)))
+                + "\n";
+        return indented.replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
                 .replaceAll("\"sha256\" : \"[0-9a-f]*\"", "\"sha256\" : \"<sha256>\"")
                 .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
     }
