@@ -27,7 +27,7 @@ final class ClusterView {
     static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     private final String operatorNamespace;
-    private final String policyNamespace;
+    private final PolicyObjects policyObjects;
     private final String clusterName;
     private final NodeConfigDependentResource nodeConfig;
     private final InformerEventSource<Namespace, HoneytokenPolicy> namespaces;
@@ -36,14 +36,14 @@ final class ClusterView {
 
     ClusterView(
             String operatorNamespace,
-            String policyNamespace,
+            PolicyObjects policyObjects,
             String clusterName,
             NodeConfigDependentResource nodeConfig,
             InformerEventSource<Namespace, HoneytokenPolicy> namespaces,
             InformerEventSource<HoneytokenNode, HoneytokenPolicy> nodes,
             InformerEventSource<HoneytokenAlert, HoneytokenPolicy> alerts) {
         this.operatorNamespace = operatorNamespace;
-        this.policyNamespace = policyNamespace;
+        this.policyObjects = policyObjects;
         this.clusterName = clusterName;
         this.nodeConfig = nodeConfig;
         this.namespaces = namespaces;
@@ -84,10 +84,11 @@ final class ClusterView {
      */
     StoredFormats formats() {
         // a namespace being deleted refuses new Secrets: store v2 as if it were gone
-        boolean v3Possible = namespaces
-                .get(new ResourceID(policyNamespace))
-                .filter(ns -> ns.getMetadata().getDeletionTimestamp() == null)
-                .isPresent();
+        boolean v3Possible = policyObjects.watched()
+                && namespaces
+                        .get(new ResourceID(policyObjects.namespace()))
+                        .filter(ns -> ns.getMetadata().getDeletionTimestamp() == null)
+                        .isPresent();
         boolean beforeV2 = nodes.list()
                 .anyMatch(node ->
                         !Set.of(NodeConfig.FORMAT_V2, NodeConfig.FORMAT_V3).contains(format(node)));

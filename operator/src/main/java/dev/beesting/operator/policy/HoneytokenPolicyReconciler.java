@@ -115,10 +115,20 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                 context);
         alerts.addIndexer(AlertToPolicyMapper.INDEX, AlertToPolicyMapper::policyOf);
         var secrets = nodeConfig.eventSource(context).orElseThrow();
-        var objects = policyObjects.eventSource(context);
-        view = new ClusterView(
-                operatorNamespace, policyObjects.namespace(), clusterName, nodeConfig, namespaces, nodes, alerts);
-        return List.of(namespaces, nodes, alerts, secrets, objects);
+        view = new ClusterView(operatorNamespace, policyObjects, clusterName, nodeConfig, namespaces, nodes, alerts);
+        List<EventSource<?, HoneytokenPolicy>> sources = new java.util.ArrayList<>(List.of(namespaces, nodes, alerts));
+        sources.add(secrets);
+        // an informer that cannot start stops the operator: watch the policy objects only where their namespace (and
+        // with it their RBAC) is installed; an installation without it keeps format v2
+        if (context.getClient().namespaces().withName(policyObjects.namespace()).get() != null) {
+            sources.add(policyObjects.eventSource(context));
+        } else {
+            LOG.info(
+                    "no namespace for node config v3, storing v2; create it and restart the operator to use v3"
+                            + " namespace={}",
+                    policyObjects.namespace());
+        }
+        return sources;
     }
 
     @Override

@@ -36,6 +36,11 @@ final class PolicyObjects {
         return namespace;
     }
 
+    /** Whether the objects are watched (their namespace existed when the operator started). */
+    boolean watched() {
+        return cache != null;
+    }
+
     /**
      * The cache of the objects. Only a deletion by someone else triggers a reconcile (of the policy the object held),
      * which writes the object again; the operator's own writes need none.

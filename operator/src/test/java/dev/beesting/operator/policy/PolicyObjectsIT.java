@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import dev.beesting.api.nodeconfig.PolicyObject;
+import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import dev.beesting.operator.testing.TestPolicies;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,16 @@ class PolicyObjectsIT {
 
     @BeforeEach
     void start() {
-        cluster = OperatorHarness.start();
-        cluster.namespace(OBJECTS, Map.of());
+        // installed before the operator starts, as config/default does: it watches the objects only then
+        cluster = OperatorHarness.start(OperatorSettings.forNamespace(OperatorHarness.NAMESPACE), admin -> {
+            admin.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(OBJECTS)
+                            .endMetadata()
+                            .build())
+                    .create();
+            return admin;
+        });
     }
 
     @AfterEach
@@ -172,5 +182,15 @@ class PolicyObjectsIT {
     private NodeConfigIndex.Assembly assemble(NodeConfigIndex index) {
         Map<String, String> objects = objects();
         return index.assemble(name -> Optional.ofNullable(objects.get(name)));
+    }
+
+    @Test
+    void withoutTheNamespaceAtStartTheOperatorStoresV2Alone() {
+        cluster.close();
+        cluster = OperatorHarness.start();
+        cluster.node("worker-1", NodeConfig.FORMAT_V3);
+        cluster.policy(TestPolicies.AWS_POLICY);
+        cluster.awaitConfig(c -> c.policies().size() == 1);
+        assertThat(storedKeys()).isEqualTo(Set.of(NodeConfig.SECRET_KEY_V2));
     }
 }
