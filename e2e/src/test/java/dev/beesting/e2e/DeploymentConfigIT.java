@@ -110,6 +110,38 @@ class DeploymentConfigIT {
     }
 
     @Test
+    void policyObjectsNamespaceIsReadByAgentsWrittenByTheOperatorAndHoldsNothingElse() throws Exception {
+        List<HasMetadata> objects = Kustomize.build("default");
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains("Namespace/beesting-node-config");
+        assertThat(objects)
+                .filteredOn(o -> "beesting-node-config".equals(o.getMetadata().getNamespace()))
+                .as("only RBAC is installed there: the operator's per-policy Secrets are its only content")
+                .extracting(HasMetadata::getKind)
+                .containsOnly("Role", "RoleBinding");
+        RbacRules agent = new RbacRules(objects, "beesting-system", "beesting-agent");
+        RbacRules operator = new RbacRules(objects, "beesting-system", "beesting-operator");
+        for (String verb : List.of("get", "list", "watch")) {
+            assertThat(agent.allows(call(verb, "", "secrets", "beesting-node-config", "")))
+                    .isTrue();
+        }
+        for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+            assertThat(operator.allows(call(verb, "", "secrets", "beesting-node-config", "")))
+                    .isTrue();
+        }
+        for (ApiCallRecorder.Call denied : List.of(
+                call("create", "", "secrets", "beesting-node-config", ""),
+                call("update", "", "secrets", "beesting-node-config", "beesting-policy-a-0123456789"),
+                call("delete", "", "secrets", "beesting-node-config", "beesting-policy-a-0123456789"),
+                call("list", "", "secrets", "beesting-system", ""),
+                call("watch", "", "secrets", "beesting-system", ""),
+                call("list", "", "secrets", "cms", ""))) {
+            assertThat(agent.allows(denied)).as(denied.toString()).isFalse();
+        }
+    }
+
+    @Test
     void decoyMayOnlyTouchItsOwnSecretsAndWriteAlertsAndEvents() throws Exception {
         RbacRules decoy = new RbacRules(Kustomize.build("default"), "beesting-system", "beesting-decoy");
         for (String name : List.of("beesting-decoy-key", "beesting-decoy-tls")) {

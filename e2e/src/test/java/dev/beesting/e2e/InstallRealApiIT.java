@@ -91,6 +91,9 @@ class InstallRealApiIT {
         kubectl("apply", "-f", "../charts/beesting/crds/");
         kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/honeytokenpolicies.beesting.dev");
         kubectl("create", "namespace", "beesting-system");
+        // a dry run creates no namespace, and the chart's own beesting-node-config holds its RBAC: as after helm
+        // created it (helm installs namespaces first)
+        kubectl("create", "namespace", "beesting-node-config");
         Path rendered = Files.writeString(
                 scratch.resolve("chart.yaml"), HelmChartIT.renderYaml(Map.of("defaultPolicy.namespaces[0]", "cms")));
         String out = kubectl("apply", "--server-side", "--dry-run=server", "-f", rendered.toString());

@@ -21,7 +21,10 @@ public final class ServiceAccounts {
     public static final String NAMESPACE = "beesting-system";
     public static final String OPERATOR = "beesting-operator";
     static final String AGENT = "beesting-agent";
+    private static final String POLICY_NAMESPACE = "beesting-node-config";
     private static final Set<String> RBAC_KINDS = Set.of(
+            // the namespace of the per-policy objects (node config v3) holds Roles of its own
+            "Namespace",
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
@@ -33,10 +36,18 @@ public final class ServiceAccounts {
     private ServiceAccounts() {}
 
     /**
-     * Creates (or updates) the ServiceAccounts, roles, bindings and admission policies that {@code config/default}
-     * installs (the admission policies take effect a moment later).
+     * Creates (or updates) the namespaces, ServiceAccounts, roles, bindings and admission policies that
+     * {@code config/default} installs (the admission policies take effect a moment later).
      */
     public static void installRbac(KubernetesClient admin) {
+        installRbac(admin, true);
+    }
+
+    /**
+     * Like {@link #installRbac(KubernetesClient)}; without {@code policyObjects} it leaves out the namespace of node
+     * config v3's per-policy Secrets and its roles, as an installation of an earlier release has it (format v2 only).
+     */
+    public static void installRbac(KubernetesClient admin, boolean policyObjects) {
         List<HasMetadata> deployment;
         try {
             deployment = Kustomize.build("default");
@@ -48,6 +59,9 @@ public final class ServiceAccounts {
         }
         deployment.stream()
                 .filter(item -> RBAC_KINDS.contains(item.getKind()))
+                .filter(item -> policyObjects
+                        || !(POLICY_NAMESPACE.equals(item.getMetadata().getName())
+                                || POLICY_NAMESPACE.equals(item.getMetadata().getNamespace())))
                 .forEach(item -> admin.resource(item).createOr(existing -> existing.update()));
     }
 

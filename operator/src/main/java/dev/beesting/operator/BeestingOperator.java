@@ -50,6 +50,7 @@ public final class BeestingOperator implements AutoCloseable {
         });
         operator.register(new HoneytokenPolicyReconciler(
                 settings.namespace(),
+                settings.policyNamespace(),
                 settings.clusterName(),
                 new NodeConfigCompiler(),
                 new PolicyStatusFactory(clock),

@@ -31,6 +31,13 @@ public final class OperatorMain implements Callable<Integer> {
     String namespace;
 
     @Option(
+            names = "--policy-namespace",
+            defaultValue = dev.beesting.api.nodeconfig.PolicyObject.DEFAULT_NAMESPACE,
+            description = "Namespace of node config format v3's per-policy Secrets, holding nothing else; while it does"
+                    + " not exist the operator stores format v2 only (default: ${DEFAULT-VALUE}).")
+    String policyNamespace;
+
+    @Option(
             names = "--leader-election",
             negatable = true,
             defaultValue = "true",
@@ -107,7 +114,8 @@ public final class OperatorMain implements Callable<Integer> {
                 identity,
                 httpPort == 0 ? Optional.empty() : Optional.of(new InetSocketAddress(httpAddress, httpPort)),
                 Optional.ofNullable(alertRetention),
-                clusterName == null ? "" : clusterName);
+                clusterName == null ? "" : clusterName,
+                policyNamespace);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.beesting.operator;
 
+import dev.beesting.api.nodeconfig.PolicyObject;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param opsAddress where health, readiness and metrics are served; empty for none
  * @param alertRetention delete HoneytokenAlerts not seen for this long; empty keeps them forever
  * @param clusterName this cluster's name for decoy credentials; may be empty
+ * @param policyNamespace where node config format v3 keeps its per-policy Secrets (nothing else lives there)
  */
 public record OperatorSettings(
         String namespace,
@@ -22,13 +24,26 @@ public record OperatorSettings(
         String identity,
         Optional<InetSocketAddress> opsAddress,
         Optional<Duration> alertRetention,
-        String clusterName) {
+        String clusterName,
+        String policyNamespace) {
 
     public static final String DEFAULT_NAMESPACE = "beesting-system";
     public static final String DEFAULT_LEASE = "beesting-operator";
 
     public OperatorSettings {
         clusterName = clusterName == null ? "" : clusterName;
+        policyNamespace = policyNamespace == null ? PolicyObject.DEFAULT_NAMESPACE : policyNamespace;
+    }
+
+    public OperatorSettings(
+            String namespace,
+            boolean leaderElection,
+            String leaseName,
+            String identity,
+            Optional<InetSocketAddress> opsAddress,
+            Optional<Duration> alertRetention,
+            String clusterName) {
+        this(namespace, leaderElection, leaseName, identity, opsAddress, alertRetention, clusterName, null);
     }
 
     public OperatorSettings(

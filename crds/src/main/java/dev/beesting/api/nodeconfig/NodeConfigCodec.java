@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** Deterministic JSON for {@link NodeConfig}: the same config always gives the same bytes. */
+/**
+ * Deterministic JSON for {@link NodeConfig}, and for format v3's {@link NodeConfigIndex} and per-policy documents:
+ * the same content always gives the same bytes, so a content hash names a policy version.
+ */
 public final class NodeConfigCodec {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -16,6 +19,9 @@ public final class NodeConfigCodec {
             // newer writers may add fields; an older agent ignores what it does not know
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    // format v3 travels on every policy edit: no indentation (v1 and v2 keep theirs, byte for byte)
+    private static final ObjectMapper COMPACT = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private NodeConfigCodec() {}
 
@@ -42,5 +48,51 @@ public final class NodeConfigCodec {
                     + ")");
         }
         return config;
+    }
+
+    /** The document of one policy object (format v3): the compiled policy in its v2 shape. */
+    public static String writePolicy(CompiledPolicy policy) {
+        try {
+            return COMPACT.writeValueAsString(policy) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("compiled policy cannot be serialised", e);
+        }
+    }
+
+    /** Parses a policy object's document; throws {@link IllegalArgumentException} for a bad one. */
+    public static CompiledPolicy readPolicy(String json) {
+        try {
+            return MAPPER.readValue(json, CompiledPolicy.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("policy object is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String writeIndex(NodeConfigIndex index) {
+        try {
+            return COMPACT.writeValueAsString(index) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("node config index cannot be serialised", e);
+        }
+    }
+
+    /** Parses a format v3 index; throws {@link IllegalArgumentException} naming the problem for a bad document. */
+    public static NodeConfigIndex readIndex(String json) {
+        NodeConfigIndex index;
+        try {
+            index = MAPPER.readValue(json, NodeConfigIndex.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("node config index is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!NodeConfigIndex.API_VERSION.equals(index.apiVersion())) {
+            throw new IllegalArgumentException("node config index apiVersion '" + index.apiVersion()
+                    + "' is not supported (expected " + NodeConfigIndex.API_VERSION + ")");
+        }
+        return index;
+    }
+
+    /** Hex SHA-256 of a document's UTF-8 bytes: what the index names a policy object's content by. */
+    public static String sha256(String document) {
+        return PolicyObject.sha256Hex(document);
     }
 }

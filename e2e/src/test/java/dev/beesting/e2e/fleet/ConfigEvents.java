@@ -1,6 +1,7 @@
 package dev.beesting.e2e.fleet;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -10,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The watch events of the node config Secret, as every agent's watch receives them: fabric8 watches over a WebSocket,
- * which no HTTP interceptor sees, so the bytes a node receives are counted here as the events' JSON (the Secret
- * re-serialized by the client, plus the event envelope) from one watch of the same object.
+ * The watch events of the node config Secret and, with format v3, of the per-policy Secrets, as every agent's watches
+ * receive them: fabric8 watches over a WebSocket, which no HTTP interceptor sees, so the bytes a node receives are
+ * counted here as the events' JSON (the Secret re-serialized by the client, plus the event envelope) from one watch
+ * of the same objects.
  */
 final class ConfigEvents implements AutoCloseable {
     private static final int ENVELOPE = "{\"type\":\"MODIFIED\",\"object\":}".length();
@@ -20,13 +22,18 @@ final class ConfigEvents implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private SharedIndexInformer<Secret> informer;
+    private SharedIndexInformer<Secret> objects;
 
-    static ConfigEvents start(KubernetesClient admin, String namespace) {
+    static ConfigEvents start(KubernetesClient admin, String namespace, java.util.Optional<String> policyNamespace) {
         ConfigEvents watch = new ConfigEvents();
         watch.informer = admin.secrets()
                 .inNamespace(namespace)
                 .withName(NodeConfig.SECRET_NAME)
                 .inform(watch.new Handler(), 0);
+        policyNamespace.ifPresent(objects -> watch.objects = admin.secrets()
+                .inNamespace(objects)
+                .withLabel(PolicyObject.COMPONENT_LABEL, PolicyObject.COMPONENT)
+                .inform(watch.new Handler(), 0));
         return watch;
     }
 
@@ -65,5 +72,8 @@ final class ConfigEvents implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
+        if (objects != null) {
+            objects.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.beesting.e2e.fleet;
 
 import dev.beesting.agent.kube.KubeClients;
 import dev.beesting.agent.kube.NamespaceLabels;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,10 @@ public final class FleetBench {
     private final int nodes;
     private final int namespaces;
     private final int policies;
+    // -Dbeesting.fleet.format=v2: an installation without the v3 namespace and agents that read v2, for comparison
+    private final boolean v3 = !"v2".equals(System.getProperty("beesting.fleet.format", "v3"));
+    private final Optional<String> policyNamespace =
+            v3 ? Optional.of(PolicyObject.DEFAULT_NAMESPACE) : Optional.empty();
     private final Duration patience = Duration.ofSeconds(Long.getLong("beesting.fleet.patienceSeconds", 600));
     private final long started = System.nanoTime();
     private final List<SimulatedNode> fleet = new ArrayList<>();
@@ -89,7 +95,7 @@ public final class FleetBench {
     private void run() throws Exception {
         print("size", "%d nodes, %d namespaces, %d policies", nodes, namespaces, policies);
         long t = System.nanoTime();
-        cluster.installRbac();
+        cluster.installRbac(v3);
         cluster.createNamespaces(namespaces);
         cluster.createPolicies(policies);
         print("setup", "API server, RBAC, namespaces and policies in %.1f s", seconds(t));
@@ -136,13 +142,14 @@ public final class FleetBench {
                 (heapAfter - heapBefore) / 1048576.0,
                 Thread.activeCount() - threadsBefore);
 
-        // every simulated agent reports config format v2, so the operator stops storing v1 beside it
+        // every simulated agent reports the newest format it reads, so the operator stops storing older ones
+        String alone = v3 ? "v3" : "v2";
         await(
-                "the node config stored as v2 alone",
-                () -> cluster.storedFormats().equals("v2"));
+                "the node config stored as " + alone + " alone",
+                () -> cluster.storedFormats().equals(alone));
         steadyState();
         NodeGenerations reports = NodeGenerations.start(admin);
-        configEvents = ConfigEvents.start(admin, NS);
+        configEvents = ConfigEvents.start(admin, NS, policyNamespace);
         namespaceEvents = NamespaceEvents.start(admin);
         try {
             policyEdits(reports);
@@ -196,7 +203,7 @@ public final class FleetBench {
         List<SimulatedNode> started = FleetCluster.parallel(nodes, n -> () -> {
             Path stateDir = Files.createDirectories(stateDirs.resolve(FleetCluster.node(n)));
             KubernetesClient client = agents.client(KubeClients.agentConfig(cluster.withToken(tokens.get(n))));
-            return SimulatedNode.start(FleetCluster.node(n), client, NS, stateDir, namespaceView);
+            return SimulatedNode.start(FleetCluster.node(n), client, NS, policyNamespace, stateDir, namespaceView);
         });
         fleet.addAll(started);
     }
@@ -253,12 +260,13 @@ public final class FleetBench {
         long[] size = cluster.configBytes();
         print(
                 "bytes per node, policy edit",
-                "%d bytes per node per edit (%d Secret watch events per edit, each the whole Secret: %d bytes as JSON,"
-                        + " config document %d bytes); fleet-wide %.1f MiB per edit",
+                "%d bytes per node per edit (%d Secret watch events per edit; the node config Secret %d bytes as JSON,"
+                        + " its documents %d bytes; config stored as %s); fleet-wide %.1f MiB per edit",
                 bytes / edits,
                 events / edits,
                 size[1],
                 size[0],
+                cluster.storedFormats(),
                 bytes / edits * (double) nodes / 1048576);
         print(
                 "edit -> received",

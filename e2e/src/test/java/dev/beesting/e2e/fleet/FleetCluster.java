@@ -117,8 +117,8 @@ final class FleetCluster {
     }
 
     /** The RBAC and ServiceAccounts of {@code config/default}. */
-    void installRbac() {
-        ServiceAccounts.installRbac(admin);
+    void installRbac(boolean policyObjects) {
+        ServiceAccounts.installRbac(admin, policyObjects);
     }
 
     /** A token of the operator's ServiceAccount. */
@@ -156,7 +156,11 @@ final class FleetCluster {
     }
 
     long configGeneration() {
-        return NodeConfigSecret.read(configSecret()).map(NodeConfig::generation).orElse(0L);
+        Secret secret = configSecret();
+        return NodeConfigSecret.readIndex(secret)
+                .map(index -> index.generation())
+                .or(() -> NodeConfigSecret.read(secret).map(NodeConfig::generation))
+                .orElse(0L);
     }
 
     /** Bytes of the config document (decoded) and of the Secret as JSON, as a watch event carries it. */
@@ -172,13 +176,23 @@ final class FleetCluster {
         return new long[] {documents, Serialization.asJson(secret).length()};
     }
 
-    /** The formats the node config Secret holds now: "v2", or "v1+v2" while a node reads only v1. */
+    /** The formats the node config Secret holds now, e.g. "v3", "v2+v3", or "v1+v2" without the v3 namespace. */
     String storedFormats() {
         Secret secret = configSecret();
         if (secret == null || secret.getData() == null) {
             return "none";
         }
-        return secret.getData().containsKey(NodeConfig.SECRET_KEY) ? "v1+v2" : "v2";
+        List<String> formats = new ArrayList<>();
+        if (secret.getData().containsKey(NodeConfig.SECRET_KEY)) {
+            formats.add("v1");
+        }
+        if (secret.getData().containsKey(NodeConfig.SECRET_KEY_V2)) {
+            formats.add("v2");
+        }
+        if (secret.getData().containsKey(NodeConfig.SECRET_KEY_V3)) {
+            formats.add("v3");
+        }
+        return String.join("+", formats);
     }
 
     /** Runs {@code task(i)} for i in [0, count) on a few threads; the first failure ends the run. */

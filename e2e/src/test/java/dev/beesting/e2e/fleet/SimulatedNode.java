@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One node's agent as the API server sees it: the agent's own config watcher (which reads the v2 key where the Secret
@@ -39,11 +40,16 @@ final class SimulatedNode implements AutoCloseable {
     private final NamespaceLabels namespaces;
 
     private SimulatedNode(
-            String name, KubernetesClient client, String namespace, Path stateDir, NamespaceLabels namespaces) {
+            String name,
+            KubernetesClient client,
+            String namespace,
+            Optional<String> policyNamespace,
+            Path stateDir,
+            NamespaceLabels namespaces) {
         this.name = name;
         this.client = client;
         this.namespaces = namespaces;
-        this.watcher = NodeConfigWatcher.start(client, namespace);
+        this.watcher = NodeConfigWatcher.start(client, namespace, policyNamespace, Optional.empty());
         this.alerts = AlertWriter.start(client, stateDir, AlertWriter.Settings.defaults(), Clock.systemUTC());
         this.status = NodeStatusWriter.start(
                 client, name, "fleet-bench", this::state, NodeStatusWriter.Settings.defaults(), Clock.systemUTC());
@@ -56,8 +62,13 @@ final class SimulatedNode implements AutoCloseable {
      * the shared {@code namespaces}.
      */
     static SimulatedNode start(
-            String name, KubernetesClient client, String namespace, Path stateDir, NamespaceLabels namespaces) {
-        return new SimulatedNode(name, client, namespace, stateDir, namespaces);
+            String name,
+            KubernetesClient client,
+            String namespace,
+            Optional<String> policyNamespace,
+            Path stateDir,
+            NamespaceLabels namespaces) {
+        return new SimulatedNode(name, client, namespace, policyNamespace, stateDir, namespaces);
     }
 
     /** The labels of a namespace as this node's (shared) view has them. */
@@ -67,7 +78,8 @@ final class SimulatedNode implements AutoCloseable {
 
     private NodeState state() {
         return new NodeState(
-                "containerd", "2.1.9", true, "simulated", watcher.get().generation(), 0, 0);
+                        "containerd", "2.1.9", true, "simulated", watcher.get().generation(), 0, 0)
+                .withConfigFormat(watcher.format());
     }
 
     String name() {

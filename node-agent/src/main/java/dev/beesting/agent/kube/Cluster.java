@@ -23,11 +23,12 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts following the compiled node config in the Secret of {@code namespace}, starting from the last good one
-     * kept under {@code stateDir}.
+     * Starts following the compiled node config in the Secret of {@code namespace} and, for format v3, the per-policy
+     * objects of {@code policyNamespace} (none: v2 only), starting from the last good one kept under {@code stateDir}.
      */
-    public NodeConfigWatcher watchNodeConfig(String namespace, Path stateDir) {
-        return NodeConfigWatcher.start(client, namespace, Optional.of(stateDir.resolve(NodeConfigWatcher.SAVED)));
+    public NodeConfigWatcher watchNodeConfig(String namespace, Optional<String> policyNamespace, Path stateDir) {
+        return NodeConfigWatcher.start(
+                client, namespace, policyNamespace, Optional.of(stateDir.resolve(NodeConfigWatcher.SAVED)));
     }
 
     /** Starts following the labels of every namespace, for the namespace selectors of node config format v2. */

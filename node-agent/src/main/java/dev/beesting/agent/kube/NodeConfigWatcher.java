@@ -3,16 +3,13 @@ package dev.beesting.agent.kube;
 import dev.beesting.agent.model.Opener;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * agent's namespace (the agent may read no other Secret), keeps the newest good config and tells listeners when
  * a new generation arrives. It reads the key {@code config-v2.json} (format v2, namespace selectors) where the Secret
  * has it and {@code config.json} (v1, namespace names) otherwise, so it follows an operator that writes both, only
- * v2, or (older) only v1. A document that does not parse is logged and ignored; the last good config stays. The
- * last good config is also kept in a file, so a restarted agent starts from it while the Secret is missing or
- * rejected, instead of from "no policies", which would take every token away.
+ * v2, or (older) only v1. Given the namespace of format v3's per-policy objects, it reads the v3 index
+ * ({@code config-v3.json}) once that namespace is readable, and applies an index generation only when it holds every
+ * object at the hash the index names. A document that does not parse, and an index whose objects are missing or
+ * stale, are logged and ignored; the last good config stays. The last good config (assembled, in format v2) is also
+ * kept in a file, so a restarted agent starts from it while the Secret is missing or rejected, instead of from "no
+ * policies", which would take every token away.
  */
 public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeConfigWatcher.class);
@@ -42,12 +42,15 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
     private final List<Consumer<NodeConfig>> listeners = new CopyOnWriteArrayList<>();
     private final String namespace;
     private final Optional<Path> saved;
+    private final AtomicReference<Secret> latest = new AtomicReference<>();
     private SharedIndexInformer<Secret> informer;
+    private volatile PolicyObjectStore objects;
+    private String waitingFor = "";
 
     private NodeConfigWatcher(String namespace, Optional<Path> saved) {
         this.namespace = namespace;
         this.saved = saved;
-        saved.flatMap(NodeConfigWatcher::load).ifPresent(config -> {
+        saved.flatMap(SavedNodeConfig::load).ifPresent(config -> {
             current.set(config);
             LOG.info(
                     "node config loaded from the last run generation={} policies={} file={}",
@@ -67,7 +70,18 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
 
     /** Like {@link #start(KubernetesClient, String)}, starting from and keeping the last good config in {@code saved}. */
     public static NodeConfigWatcher start(KubernetesClient client, String namespace, Optional<Path> saved) {
+        return start(client, namespace, Optional.empty(), saved);
+    }
+
+    /**
+     * Like {@link #start(KubernetesClient, String, Optional)}, reading format v3 with the per-policy objects of
+     * {@code policyNamespace} where given.
+     */
+    public static NodeConfigWatcher start(
+            KubernetesClient client, String namespace, Optional<String> policyNamespace, Optional<Path> saved) {
         NodeConfigWatcher watcher = new NodeConfigWatcher(namespace, saved);
+        policyNamespace.ifPresent(objectNamespace ->
+                watcher.objects = PolicyObjectStore.start(client, objectNamespace, watcher::evaluate));
         SharedIndexInformer<Secret> informer = client.secrets()
                 .inNamespace(namespace)
                 .withName(NodeConfig.SECRET_NAME)
@@ -98,7 +112,29 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         return current.get();
     }
 
-    private void apply(Secret secret) {
+    /**
+     * What this agent tells the operator it reads ({@code HoneytokenNode.status.configFormat}): v3 once the policy
+     * objects are readable, so the operator keeps storing v2 for a node that cannot read them.
+     */
+    public String format() {
+        return objects != null && objects.readable() ? NodeConfig.FORMAT_V3 : NodeConfig.FORMAT_V2;
+    }
+
+    private void received(Secret secret) {
+        latest.set(secret);
+        evaluate();
+    }
+
+    /** Applies what the newest Secret and the objects at hand make, if that is a whole config. */
+    private synchronized void evaluate() {
+        Secret secret = latest.get();
+        if (secret == null) {
+            return;
+        }
+        if (objects != null && objects.readable() && has(secret, NodeConfig.SECRET_KEY_V3)) {
+            assembled(secret).ifPresent(config -> apply(config, NodeConfig.FORMAT_V3));
+            return;
+        }
         NodeConfig config;
         try {
             config = NodeConfigCodec.read(document(secret));
@@ -112,6 +148,47 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
                     e.getMessage());
             return;
         }
+        apply(config, config.bySelector() ? NodeConfig.FORMAT_V2 : "v1");
+    }
+
+    /** The v3 index and its objects as one config, when every object is at its hash. */
+    private Optional<NodeConfig> assembled(Secret secret) {
+        NodeConfigIndex index;
+        try {
+            index = NodeConfigCodec.readIndex(decoded(secret, NodeConfig.SECRET_KEY_V3));
+            switch (index.assemble(objects::document)) {
+                case NodeConfigIndex.Assembly.Complete(NodeConfig config) -> {
+                    waitingFor = "";
+                    return Optional.of(config);
+                }
+                case NodeConfigIndex.Assembly.Waiting(String policy, String reason) -> {
+                    String waiting = index.generation() + "/" + policy;
+                    if (!waiting.equals(waitingFor)) { // once per generation and policy, not per object event
+                        waitingFor = waiting;
+                        LOG.info(
+                                "node config index waits for its objects, keeping generation={} index={} policy={}"
+                                        + " reason={}",
+                                current.get().generation(),
+                                index.generation(),
+                                policy,
+                                reason);
+                    }
+                    return Optional.empty();
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.error(
+                    "node config index rejected, keeping generation={} secret={}/{} resourceVersion={} error={}",
+                    current.get().generation(),
+                    namespace,
+                    NodeConfig.SECRET_NAME,
+                    secret.getMetadata().getResourceVersion(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void apply(NodeConfig config, String format) {
         NodeConfig previous = current.get();
         if (config.generation() == previous.generation() && config.apiVersion().equals(previous.apiVersion())) {
             return; // a resync or a change that does not touch the config
@@ -126,11 +203,11 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
                     config.generation());
         }
         current.set(config);
-        saved.ifPresent(file -> save(file, config));
+        saved.ifPresent(file -> SavedNodeConfig.save(file, config));
         LOG.info(
                 "node config applied generation={} format={} policies={}",
                 config.generation(),
-                config.bySelector() ? "v2" : "v1",
+                format,
                 config.policies().size());
         for (Consumer<NodeConfig> listener : listeners) {
             try {
@@ -141,62 +218,45 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         }
     }
 
-    private static Optional<NodeConfig> load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(NodeConfigCodec.read(Files.readString(file)));
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.error("saved node config unreadable, starting without one file={} error={}", file, e.toString());
-            return Optional.empty();
-        }
-    }
-
-    private static void save(Path file, NodeConfig config) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            // owner-only before a byte is written: it holds resolved Secret values and the decoy key
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, NodeConfigCodec.write(config));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            LOG.error(
-                    "node config not saved, a restart starts from the Secret alone file={} error={}",
-                    file,
-                    e.toString());
-        }
-    }
-
     /** The v2 document where the Secret has one (agents of this version match namespace selectors), else v1. */
     static String document(Secret secret) {
         for (String key : List.of(NodeConfig.SECRET_KEY_V2, NodeConfig.SECRET_KEY)) {
-            if (secret.getData() != null && secret.getData().containsKey(key)) {
-                try {
-                    return new String(
-                            Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("key " + key + " is not valid base64", e);
-                }
-            }
-            if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-                return secret.getStringData().get(key);
+            if (has(secret, key)) {
+                return decoded(secret, key);
             }
         }
-        throw new IllegalArgumentException(
-                "the Secret has neither key " + NodeConfig.SECRET_KEY_V2 + " nor " + NodeConfig.SECRET_KEY);
+        throw new IllegalArgumentException("the Secret has neither key " + NodeConfig.SECRET_KEY_V2 + " nor "
+                + NodeConfig.SECRET_KEY
+                + (has(secret, NodeConfig.SECRET_KEY_V3)
+                        ? " (only the v3 index, whose policy" + " objects this agent cannot read yet)"
+                        : ""));
+    }
+
+    private static boolean has(Secret secret, String key) {
+        return (secret.getData() != null && secret.getData().containsKey(key))
+                || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+    }
+
+    private static String decoded(Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            try {
+                return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("key " + key + " is not valid base64", e);
+            }
+        }
+        return secret.getStringData().get(key);
     }
 
     private final class Handler implements ResourceEventHandler<Secret> {
         @Override
         public void onAdd(Secret secret) {
-            apply(secret);
+            received(secret);
         }
 
         @Override
         public void onUpdate(Secret before, Secret after) {
-            apply(after);
+            received(after);
         }
 
         @Override
@@ -214,6 +274,9 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
     public void close() {
         if (informer != null) {
             informer.close();
+        }
+        if (objects != null) {
+            objects.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.beesting.agent.kube;
 
+import dev.beesting.api.nodeconfig.NodeConfig;
 import java.util.Map;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param failedTokens tokens that could not be planted
  * @param skippedTokens tokens not planted because their container mounts that path, by policy (containers that
  *     still exist)
+ * @param configFormat the newest node config format the agent reads ({@code v2}, or {@code v3} once it can read the
+ *     per-policy objects); the operator keeps older formats stored while some node reports an older one
  */
 public record NodeState(
         String runtimeName,
@@ -24,9 +27,47 @@ public record NodeState(
         long configGeneration,
         int armedTokens,
         int failedTokens,
-        Map<String, Integer> skippedTokens) {
+        Map<String, Integer> skippedTokens,
+        String configFormat) {
     public NodeState {
         skippedTokens = skippedTokens == null ? Map.of() : Map.copyOf(skippedTokens);
+        configFormat = configFormat == null ? NodeConfig.FORMAT_V2 : configFormat;
+    }
+
+    /** A node whose agent reads format v2. */
+    public NodeState(
+            String runtimeName,
+            String runtimeVersion,
+            boolean nriConnected,
+            String detector,
+            long configGeneration,
+            int armedTokens,
+            int failedTokens,
+            Map<String, Integer> skippedTokens) {
+        this(
+                runtimeName,
+                runtimeVersion,
+                nriConnected,
+                detector,
+                configGeneration,
+                armedTokens,
+                failedTokens,
+                skippedTokens,
+                NodeConfig.FORMAT_V2);
+    }
+
+    /** The same state, reporting {@code format} as the config format read. */
+    public NodeState withConfigFormat(String format) {
+        return new NodeState(
+                runtimeName,
+                runtimeVersion,
+                nriConnected,
+                detector,
+                configGeneration,
+                armedTokens,
+                failedTokens,
+                skippedTokens,
+                format);
     }
 
     /** A node where no token was skipped. */

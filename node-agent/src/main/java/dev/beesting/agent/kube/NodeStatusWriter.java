@@ -4,7 +4,6 @@ import static dev.beesting.agent.retry.Backoff.min;
 
 import dev.beesting.agent.retry.Backoff;
 import dev.beesting.agent.retry.PacedLoop;
-import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenNodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -204,9 +203,9 @@ public final class NodeStatusWriter implements AutoCloseable {
         status.runtimeVersion = state.runtimeVersion();
         status.nriConnected = state.nriConnected();
         status.detector = state.detector();
-        // every agent that writes this status reads its config with NodeConfigWatcher, which takes v2 where it is:
-        // the operator stops writing v1 once every node says so
-        status.configFormat = NodeConfig.FORMAT_V2;
+        // v2, or v3 once the agent can read the per-policy objects: the operator stops writing an older format once
+        // every node reads a newer one
+        status.configFormat = state.configFormat();
         status.configGeneration = state.configGeneration();
         status.armedTokens = state.armedTokens();
         status.failedTokens = state.failedTokens();

@@ -17,6 +17,7 @@ import dev.beesting.agent.metrics.Probes;
 import dev.beesting.agent.tokens.NamespaceLabelSource;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.webhook.WebhookOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -77,6 +78,12 @@ public final class NodeCommand implements Callable<Integer> {
             defaultValue = "${env:POD_NAMESPACE:-beesting-system}",
             description = "namespace of the node config Secret (default: $POD_NAMESPACE, else beesting-system)")
     String namespace;
+
+    @Option(
+            names = "--policy-namespace",
+            defaultValue = PolicyObject.DEFAULT_NAMESPACE,
+            description = "namespace of node config format v3's per-policy Secrets; empty: read format v2 only")
+    String policyNamespace;
 
     @Option(names = "--metrics-port", defaultValue = "0", description = "serve /metrics on this port (0: off)")
     int metricsPort;
@@ -148,6 +155,7 @@ public final class NodeCommand implements Callable<Integer> {
         // the agent follows every new generation: live tokens for running containers, removal of unwanted ones
         Consumer<Consumer<NodeConfig>> onNewGeneration;
         Cluster cluster = null;
+        NodeConfigWatcher watcher = null;
         AlertWriter alertWriter = null;
         // without an API server (--config-file) a v2 policy sees only each namespace's name label
         NamespaceLabelSource namespaces = NamespaceLabelSource.namesOnly();
@@ -165,7 +173,8 @@ public final class NodeCommand implements Callable<Integer> {
         } else {
             cluster = Cluster.connect();
             opened.push(cluster);
-            NodeConfigWatcher watcher = cluster.watchNodeConfig(namespace, stateDir);
+            watcher = cluster.watchNodeConfig(
+                    namespace, Optional.of(policyNamespace).filter(n -> !n.isBlank()), stateDir);
             opened.push(watcher);
             config = watcher;
             onNewGeneration = watcher::onNewGeneration;
@@ -206,7 +215,9 @@ public final class NodeCommand implements Callable<Integer> {
         metrics.nriConnected(agent::nriConnected);
         metrics.configGeneration(agent.reconciler()::appliedGeneration);
         if (cluster != null) {
-            NodeStatusWriter status = cluster.startNodeStatus(node, version(), agent::state, Clock.systemUTC());
+            NodeConfigWatcher configWatcher = watcher;
+            NodeStatusWriter status = cluster.startNodeStatus(
+                    node, version(), () -> agent.state().withConfigFormat(configWatcher.format()), Clock.systemUTC());
             opened.push(status);
             // a finished rollout reaches the HoneytokenNode now, not at the writer's next periodic check
             agent.reconciler().onApplied(generation -> status.changed());

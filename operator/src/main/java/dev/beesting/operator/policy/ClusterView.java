@@ -9,6 +9,7 @@ import dev.beesting.api.v1alpha1.SecretKeyRef;
 import dev.beesting.operator.decoy.DecoySecrets;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Reads the informer caches a reconcile needs; no API calls. */
@@ -25,6 +27,7 @@ final class ClusterView {
     static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     private final String operatorNamespace;
+    private final PolicyObjects policyObjects;
     private final String clusterName;
     private final NodeConfigDependentResource nodeConfig;
     private final InformerEventSource<Namespace, HoneytokenPolicy> namespaces;
@@ -33,12 +36,14 @@ final class ClusterView {
 
     ClusterView(
             String operatorNamespace,
+            PolicyObjects policyObjects,
             String clusterName,
             NodeConfigDependentResource nodeConfig,
             InformerEventSource<Namespace, HoneytokenPolicy> namespaces,
             InformerEventSource<HoneytokenNode, HoneytokenPolicy> nodes,
             InformerEventSource<HoneytokenAlert, HoneytokenPolicy> alerts) {
         this.operatorNamespace = operatorNamespace;
+        this.policyObjects = policyObjects;
         this.clusterName = clusterName;
         this.nodeConfig = nodeConfig;
         this.namespaces = namespaces;
@@ -66,19 +71,33 @@ final class ClusterView {
                 labels,
                 secrets,
                 nodeConfig.stored().flatMap(NodeConfigSecret::read),
-                v1Wanted(),
+                nodeConfig.stored().flatMap(NodeConfigSecret::readIndex),
+                formats(),
                 nodeConfig.stored().flatMap(NodeConfigSecret::readV1),
                 decoy());
     }
 
     /**
-     * Whether any node's agent has not reported reading format v2 (an agent of an earlier release, during an
-     * upgrade or on a node left behind): v1 stays stored for it until it does or its HoneytokenNode goes.
+     * Which formats to store. v3 needs its namespace (an administrator's choice: without it the operator stores v2 as
+     * before); an older format stays stored while some node's agent has not reported reading a newer one (an agent of
+     * an earlier release, during an upgrade or on a node left behind), until it does or its HoneytokenNode goes.
      */
-    boolean v1Wanted() {
-        return nodes.list()
+    StoredFormats formats() {
+        // a namespace being deleted refuses new Secrets: store v2 as if it were gone
+        boolean v3Possible = policyObjects.watched()
+                && namespaces
+                        .get(new ResourceID(policyObjects.namespace()))
+                        .filter(ns -> ns.getMetadata().getDeletionTimestamp() == null)
+                        .isPresent();
+        boolean beforeV2 = nodes.list()
                 .anyMatch(node ->
-                        node.getStatus() == null || !NodeConfig.FORMAT_V2.equals(node.getStatus().configFormat));
+                        !Set.of(NodeConfig.FORMAT_V2, NodeConfig.FORMAT_V3).contains(format(node)));
+        boolean beforeV3 = nodes.list().anyMatch(node -> !NodeConfig.FORMAT_V3.equals(format(node)));
+        return StoredFormats.of(v3Possible, beforeV2, beforeV3);
+    }
+
+    private static String format(HoneytokenNode node) {
+        return node.getStatus() == null || node.getStatus().configFormat == null ? "" : node.getStatus().configFormat;
     }
 
     /** The decoy settings agents get: from the decoy's Secrets, once its key exists. */

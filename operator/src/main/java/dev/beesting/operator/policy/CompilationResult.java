@@ -1,18 +1,22 @@
 package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The model of one reconcile: the node config to store and the outcome for every policy, computed once and only
- * read afterwards (by the node-config dependent and the status factory).
+ * read afterwards (by the node-config dependent, the policy-object writer and the status factory).
  *
- * @param config the node config in format v2 (namespace selectors), generation already decided; always stored
- * @param json its deterministic serialised form, as stored
+ * @param config the node config in format v2 (namespace selectors), generation already decided
+ * @param json its deterministic serialised form; stored while {@code formats.v2()}
  * @param v1 the same policies in format v1 (namespaces by name), same generation
  * @param v1Json v1's serialised form, present only while some node still reads v1 and it is stored beside v2
- * @param bytes size of what is stored, both formats, in UTF-8
+ * @param index the same policies as a format v3 index, same generation
+ * @param objects format v3: policy-object Secret name to its document, one per accepted policy
+ * @param formats which formats are stored
+ * @param bytes size of what the Secret {@code beesting-node-config} holds, all its keys, in UTF-8
  * @param outcomes policy name to outcome, for every live policy
  */
 public record CompilationResult(
@@ -20,10 +24,21 @@ public record CompilationResult(
         String json,
         NodeConfig v1,
         Optional<String> v1Json,
+        NodeConfigIndex index,
+        Map<String, String> objects,
+        StoredFormats formats,
         int bytes,
         Map<String, PolicyOutcome> outcomes) {
     public CompilationResult {
+        objects = Map.copyOf(objects);
         outcomes = Map.copyOf(outcomes);
+    }
+
+    /** The index's serialised form, when v3 is stored. */
+    public Optional<String> indexJson() {
+        return formats.v3()
+                ? Optional.of(dev.beesting.api.nodeconfig.NodeConfigCodec.writeIndex(index))
+                : Optional.empty();
     }
 
     public PolicyOutcome outcome(String policyName) {

@@ -2,6 +2,7 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
@@ -38,6 +39,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
     private final PolicyEvents events;
     private final CompilationListener listener;
     private final NodeConfigDependentResource nodeConfig;
+    private final PolicyObjects policyObjects;
     private final String clusterName;
     private volatile ClusterView view;
 
@@ -53,6 +55,26 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
             PolicyStatusFactory statusFactory,
             PolicyEvents events,
             CompilationListener listener) {
+        this(
+                operatorNamespace,
+                dev.beesting.api.nodeconfig.PolicyObject.DEFAULT_NAMESPACE,
+                clusterName,
+                compiler,
+                statusFactory,
+                events,
+                listener);
+    }
+
+    /** With the namespace of format v3's per-policy objects. */
+    public HoneytokenPolicyReconciler(
+            String operatorNamespace,
+            String policyNamespace,
+            String clusterName,
+            NodeConfigCompiler compiler,
+            PolicyStatusFactory statusFactory,
+            PolicyEvents events,
+            CompilationListener listener) {
+        this.policyObjects = new PolicyObjects(policyNamespace);
         this.operatorNamespace = operatorNamespace;
         this.clusterName = clusterName;
         this.compiler = compiler;
@@ -93,8 +115,20 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                 context);
         alerts.addIndexer(AlertToPolicyMapper.INDEX, AlertToPolicyMapper::policyOf);
         var secrets = nodeConfig.eventSource(context).orElseThrow();
-        view = new ClusterView(operatorNamespace, clusterName, nodeConfig, namespaces, nodes, alerts);
-        return List.of(namespaces, nodes, alerts, secrets);
+        view = new ClusterView(operatorNamespace, policyObjects, clusterName, nodeConfig, namespaces, nodes, alerts);
+        List<EventSource<?, HoneytokenPolicy>> sources = new java.util.ArrayList<>(List.of(namespaces, nodes, alerts));
+        sources.add(secrets);
+        // an informer that cannot start stops the operator: watch the policy objects only where their namespace (and
+        // with it their RBAC) is installed; an installation without it keeps format v2
+        if (context.getClient().namespaces().withName(policyObjects.namespace()).get() != null) {
+            sources.add(policyObjects.eventSource(context));
+        } else {
+            LOG.info(
+                    "no namespace for node config v3, storing v2; create it and restart the operator to use v3"
+                            + " namespace={}",
+                    policyObjects.namespace());
+        }
+        return sources;
     }
 
     @Override
@@ -105,6 +139,10 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
         CompilationResult result = compiler.compile(inputs);
         listener.compiled(result, System.nanoTime() - started);
         context.managedWorkflowAndDependentResourceContext().put(NodeConfigDependentResource.MODEL_KEY, result);
+        // format v3: the objects first, the index that names them last, then away with what it no longer names
+        if (result.formats().v3()) {
+            policyObjects.writeChanged(context.getClient(), result);
+        }
         var written = nodeConfig.reconcile(policy, context);
         if (written.getSingleOperation()
                 != io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult.Operation.NONE) {
@@ -113,8 +151,11 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                     result.config().generation(),
                     result.config().policies().size(),
                     result.bytes(),
-                    result.v1Json().isPresent() ? "v1,v2" : "v2",
+                    result.formats().names(),
                     name);
+        }
+        if (result.formats().v3()) {
+            policyObjects.deleteUnlisted(context.getClient(), result);
         }
         if (context.isPrimaryResourceDeleted()) {
             LOG.info("policy deleted, left out of the node config policy={}", name);
@@ -122,7 +163,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
         }
 
         PolicyOutcome outcome = result.outcome(name);
-        Long since = firstCarryingGeneration(policy, outcome, inputs.current(), result.config());
+        Long since = firstCarryingGeneration(policy, outcome, inputs.before(), result.config());
         HoneytokenPolicyStatus status =
                 statusFactory.status(policy, outcome, since, view.readiness(since), view.alerts(name));
         announceRejection(policy, status);
@@ -143,11 +184,11 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
      * this reconcile can prove, so readiness is never claimed early); else the generation just written.
      */
     static Long firstCarryingGeneration(
-            HoneytokenPolicy policy, PolicyOutcome outcome, Optional<NodeConfig> before, NodeConfig now) {
+            HoneytokenPolicy policy, PolicyOutcome outcome, Optional<NodeConfigIndex> before, NodeConfig now) {
         if (!(outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled))) {
             return null;
         }
-        boolean carriedBefore = before.map(config -> config.policies().stream()
+        boolean carriedBefore = before.map(index -> index.policies().stream()
                         .anyMatch(p -> p.uid().equals(compiled.uid()) && p.generation() == compiled.generation()))
                 .orElse(false);
         if (!carriedBefore) {

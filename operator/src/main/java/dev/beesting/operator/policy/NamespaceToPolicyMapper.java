@@ -20,11 +20,17 @@ final class NamespaceToPolicyMapper implements SecondaryToPrimaryMapper<Namespac
         this.policies = policies;
     }
 
-    /** Only label changes move a namespace in or out of a selector. */
+    /**
+     * Only label changes move a namespace in or out of a selector; the start of a deletion matters too when it is the
+     * namespace of the policy objects (node config v3), which then stops being written.
+     */
     static boolean labelsChanged(Namespace newNamespace, Namespace oldNamespace) {
         return !Objects.equals(
-                newNamespace.getMetadata().getLabels(),
-                oldNamespace.getMetadata().getLabels());
+                        newNamespace.getMetadata().getLabels(),
+                        oldNamespace.getMetadata().getLabels())
+                || !Objects.equals(
+                        newNamespace.getMetadata().getDeletionTimestamp(),
+                        oldNamespace.getMetadata().getDeletionTimestamp());
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.beesting.api.nodeconfig.CompiledToken;
 import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicySpec;
 import dev.beesting.api.v1alpha1.LabelSelector;
@@ -22,8 +24,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Compiles every live policy into one node config, in format v2 and, while some node still reads it, v1. Pure: the same inputs always give the same result, which is what
- * makes "any reconcile recomputes everything" safe.
+ * Compiles every live policy into one node config: format v3 (an index and one object per policy) where it can be
+ * stored, v2 while some node does not read v3, v1 while some node reads neither. Pure: the same inputs always give the
+ * same result, which is what makes "any reconcile recomputes everything" safe.
  */
 public final class NodeConfigCompiler {
     /** Kubernetes rejects Secrets whose data exceeds 1 MiB. */
@@ -48,8 +51,11 @@ public final class NodeConfigCompiler {
         Map<String, PolicyOutcome> outcomes = new HashMap<>();
         List<CompiledPolicy> fitting = new ArrayList<>(); // v1 form: namespaces by name
         Map<String, LabelSelector> selectors = new HashMap<>();
-        boolean v1Wanted = inputs.v1Wanted();
-        long estimate = emptySize(NodeConfig.API_VERSION_V2) + (v1Wanted ? emptySize(NodeConfig.API_VERSION) : 0) + 48;
+        StoredFormats formats = inputs.formats();
+        long estimate = (formats.v2() ? emptySize(NodeConfig.API_VERSION_V2) : 0)
+                + (formats.v1() ? emptySize(NodeConfig.API_VERSION) : 0)
+                + (formats.v3() ? emptyIndexSize() : 0)
+                + 48;
         NamespaceIndex namespaces = new NamespaceIndex(inputs.namespaceLabels());
         for (HoneytokenPolicy policy :
                 inputs.policies().stream().sorted(OLDEST_FIRST).toList()) {
@@ -57,10 +63,16 @@ public final class NodeConfigCompiler {
             PolicyOutcome outcome = compileOne(policy, inputs, namespaces);
             if (outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled)) {
                 LabelSelector selector = policy.getSpec().namespaceSelector;
-                // a policy costs its v2 form, and its v1 form (which grows with the namespaces) while v1 is stored
-                long size = policySize(NodeConfig.API_VERSION_V2, compiled.withSelector(selector))
-                        + (v1Wanted ? policySize(NodeConfig.API_VERSION, compiled) : 0);
-                if (estimate + size > limitBytes) {
+                CompiledPolicy v2Form = compiled.withSelector(selector);
+                // what the policy adds to the one Secret: its v2 form and its v1 form (which grows with the
+                // namespaces) while those are stored, and its index entry; its own object (v3) stands alone
+                long size = (formats.v2() ? policySize(NodeConfig.API_VERSION_V2, v2Form) : 0)
+                        + (formats.v1() ? policySize(NodeConfig.API_VERSION, compiled) : 0)
+                        + (formats.v3() ? indexEntrySize(v2Form) : 0);
+                long objectSize = formats.v3() ? utf8Length(NodeConfigCodec.writePolicy(v2Form)) : 0;
+                if (objectSize > limitBytes) {
+                    outcome = objectTooLarge(objectSize);
+                } else if (estimate + size > limitBytes) {
                     outcome = tooLarge(estimate + size);
                 } else {
                     estimate += size;
@@ -76,12 +88,15 @@ public final class NodeConfigCompiler {
             NodeConfig v1 = new NodeConfig(NodeConfig.API_VERSION, generation, byName(fitting), decoy);
             NodeConfig v2 =
                     new NodeConfig(NodeConfig.API_VERSION_V2, generation, v2Policies(fitting, selectors), decoy);
+            NodeConfigIndex index = NodeConfigIndex.of(v2);
             String json = NodeConfigCodec.write(v2);
-            Optional<String> v1Json = v1Wanted ? Optional.of(NodeConfigCodec.write(v1)) : Optional.empty();
-            int bytes = utf8Length(json)
-                    + v1Json.map(NodeConfigCompiler::utf8Length).orElse(0);
+            Optional<String> v1Json = formats.v1() ? Optional.of(NodeConfigCodec.write(v1)) : Optional.empty();
+            int bytes = (formats.v2() ? utf8Length(json) : 0)
+                    + v1Json.map(NodeConfigCompiler::utf8Length).orElse(0)
+                    + (formats.v3() ? utf8Length(NodeConfigCodec.writeIndex(index)) : 0);
             if (bytes <= limitBytes || fitting.isEmpty()) {
-                return new CompilationResult(v2, json, v1, v1Json, bytes, outcomes);
+                return new CompilationResult(
+                        v2, json, v1, v1Json, index, formats.v3() ? objects(v2) : Map.of(), formats, bytes, outcomes);
             }
             // the estimate was short (it should not be): drop the newest fitting policy and measure again
             CompiledPolicy last = fitting.removeLast();
@@ -89,14 +104,40 @@ public final class NodeConfigCompiler {
         }
     }
 
+    /** Format v3: each policy's object, by Secret name. */
+    private static Map<String, String> objects(NodeConfig v2) {
+        Map<String, String> objects = new HashMap<>();
+        v2.policies().forEach(p -> objects.put(PolicyObject.secretName(p.name()), NodeConfigCodec.writePolicy(p)));
+        return objects;
+    }
+
     private static int emptySize(String apiVersion) {
         return utf8Length(NodeConfigCodec.write(new NodeConfig(apiVersion, 0, List.of())));
+    }
+
+    private static int emptyIndexSize() {
+        return utf8Length(
+                NodeConfigCodec.writeIndex(new NodeConfigIndex(NodeConfigIndex.API_VERSION, 0, List.of(), null)));
+    }
+
+    private static long indexEntrySize(CompiledPolicy policy) {
+        return utf8Length(NodeConfigCodec.writeIndex(new NodeConfigIndex(
+                        NodeConfigIndex.API_VERSION, 0, List.of(NodeConfigIndex.Entry.of(policy)), null)))
+                - emptyIndexSize()
+                + 4;
     }
 
     private static long policySize(String apiVersion, CompiledPolicy policy) {
         return utf8Length(NodeConfigCodec.write(new NodeConfig(apiVersion, 0, List.of(policy))))
                 - emptySize(apiVersion)
                 + 4;
+    }
+
+    private PolicyOutcome.Rejected objectTooLarge(long bytes) {
+        return new PolicyOutcome.Rejected(
+                PolicyConditions.CONFIG_TOO_LARGE,
+                "the policy's node configuration would be " + bytes + " bytes, over the limit of " + limitBytes
+                        + " bytes of a Secret; the policy is left out, the other policies are unaffected");
     }
 
     private PolicyOutcome.Rejected tooLarge(long bytes) {
@@ -141,18 +182,22 @@ public final class NodeConfigCompiler {
     }
 
     /**
-     * Same content keeps the generation; any change (or a first config) takes the next one. Content is the v2
-     * document and, while v1 is stored, the v1 document too (a namespace label changes only v1, and the nodes that
-     * read v1 must see a new generation for it).
+     * Same content keeps the generation; any change (or a first config) takes the next one. Content is what the v3
+     * index names (every policy's v2 form by its hash, and the decoy settings) and, while v1 is stored, the v1
+     * document too (a namespace label changes only v1, and the nodes that read v1 must see a new generation for it).
      */
     private static long generation(
             List<CompiledPolicy> fitting, Map<String, LabelSelector> selectors, PolicyInputs inputs) {
-        if (inputs.current().isEmpty()) {
-            return 1L;
+        Optional<NodeConfigIndex> before = inputs.currentIndex()
+                .or(() -> inputs.current().filter(NodeConfig::bySelector).map(NodeConfigIndex::of));
+        if (before.isEmpty()) {
+            return inputs.current().map(c -> c.generation() + 1).orElse(1L);
         }
-        NodeConfig current = inputs.current().get();
-        boolean same = current.bySelector()
-                && current.policies().equals(v2Policies(fitting, selectors))
+        NodeConfigIndex current = before.get();
+        List<NodeConfigIndex.Entry> entries = v2Policies(fitting, selectors).stream()
+                .map(NodeConfigIndex.Entry::of)
+                .toList();
+        boolean same = current.policies().equals(entries)
                 && Objects.equals(current.decoy(), inputs.decoy().orElse(null))
                 // v1 coming back (a node of an earlier release joined) needs no new generation: v1 was retired only
                 // while no node read it, so the joining node has applied an older generation or none

@@ -2,10 +2,12 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,11 +40,14 @@ public final class NodeConfigSecret {
                 .build();
     }
 
-    /** Format v2 always; v1 beside it while some node still reads v1. */
+    /** The v3 index where the policy objects can be stored, v2 while some node needs it, v1 likewise. */
     private static Map<String, String> data(CompilationResult result) {
         Map<String, String> data = new java.util.TreeMap<>();
-        data.put(NodeConfig.SECRET_KEY_V2, base64(result.json()));
+        if (result.formats().v2()) {
+            data.put(NodeConfig.SECRET_KEY_V2, base64(result.json()));
+        }
         result.v1Json().ifPresent(v1 -> data.put(NodeConfig.SECRET_KEY, base64(v1)));
+        result.indexJson().ifPresent(index -> data.put(NodeConfig.SECRET_KEY_V3, base64(index)));
         return data;
     }
 
@@ -54,13 +59,43 @@ public final class NodeConfigSecret {
         if (secret == null) {
             return Optional.empty();
         }
-        boolean v2 = secret.getData() != null && secret.getData().containsKey(NodeConfig.SECRET_KEY_V2);
+        boolean v2 = has(secret, NodeConfig.SECRET_KEY_V2);
+        if (!v2 && !has(secret, NodeConfig.SECRET_KEY) && has(secret, NodeConfig.SECRET_KEY_V3)) {
+            return Optional.empty(); // v3 alone: see readIndex
+        }
         return read(secret, v2 ? NodeConfig.SECRET_KEY_V2 : NodeConfig.SECRET_KEY);
+    }
+
+    /**
+     * The stored format v3 index, if the Secret has one; a damaged one counts as an empty index at the annotated
+     * generation, so the next differs.
+     */
+    public static Optional<NodeConfigIndex> readIndex(Secret secret) {
+        if (secret == null || !has(secret, NodeConfig.SECRET_KEY_V3)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NodeConfigCodec.readIndex(new String(
+                    Base64.getDecoder().decode(secret.getData().get(NodeConfig.SECRET_KEY_V3)),
+                    StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            long generation = annotatedGeneration(secret);
+            LOG.warn(
+                    "stored node config index is unreadable, it will be rewritten secret={} generation={} error={}",
+                    NodeConfig.SECRET_NAME,
+                    generation,
+                    e.getMessage());
+            return Optional.of(new NodeConfigIndex(NodeConfigIndex.API_VERSION, generation, List.of(), null));
+        }
+    }
+
+    private static boolean has(Secret secret, String key) {
+        return secret.getData() != null && secret.getData().get(key) != null;
     }
 
     /** The stored v1 document, if the Secret has one. */
     public static Optional<NodeConfig> readV1(Secret secret) {
-        if (secret == null || secret.getData() == null || !secret.getData().containsKey(NodeConfig.SECRET_KEY)) {
+        if (secret == null || !has(secret, NodeConfig.SECRET_KEY)) {
             return Optional.empty();
         }
         return read(secret, NodeConfig.SECRET_KEY);

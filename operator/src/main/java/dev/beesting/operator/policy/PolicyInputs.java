@@ -2,6 +2,7 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * @param namespaceLabels namespace name to its labels
  * @param secretData Secret name (in the operator namespace) to its decoded data
  * @param current the node config currently stored (v2 where stored, else v1), if any
- * @param v1Wanted whether some node has not reported reading format v2, so v1 is stored beside it
+ * @param currentIndex the format v3 index currently stored, if any
+ * @param formats which formats to store
  * @param currentV1 the v1 document currently stored, if any
  * @param decoy the decoy settings agents get, once the decoy's key exists
  */
@@ -25,7 +27,8 @@ public record PolicyInputs(
         Map<String, Map<String, String>> namespaceLabels,
         Map<String, Map<String, String>> secretData,
         Optional<NodeConfig> current,
-        boolean v1Wanted,
+        Optional<NodeConfigIndex> currentIndex,
+        StoredFormats formats,
         Optional<NodeConfig> currentV1,
         Optional<DecoySettings> decoy) {
 
@@ -35,7 +38,29 @@ public record PolicyInputs(
         secretData = Map.copyOf(secretData);
     }
 
-    /** Inputs of a cluster whose nodes all read v2, without a decoy. */
+    /** Inputs of a cluster without format v3 whose nodes all read v2, or (v1Wanted) not all yet. */
+    public PolicyInputs(
+            String operatorNamespace,
+            List<HoneytokenPolicy> policies,
+            Map<String, Map<String, String>> namespaceLabels,
+            Map<String, Map<String, String>> secretData,
+            Optional<NodeConfig> current,
+            boolean v1Wanted,
+            Optional<NodeConfig> currentV1,
+            Optional<DecoySettings> decoy) {
+        this(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                current,
+                Optional.empty(),
+                new StoredFormats(v1Wanted, true, false),
+                currentV1,
+                decoy);
+    }
+
+    /** Inputs of a cluster without format v3 whose nodes all read v2, without a decoy. */
     public PolicyInputs(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
@@ -53,7 +78,7 @@ public record PolicyInputs(
                 Optional.empty());
     }
 
-    /** Inputs of a cluster whose nodes all read v2, with the decoy settings agents get. */
+    /** Inputs of a cluster without format v3 whose nodes all read v2, with the decoy settings agents get. */
     public PolicyInputs(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
@@ -62,5 +87,18 @@ public record PolicyInputs(
             Optional<NodeConfig> current,
             Optional<DecoySettings> decoy) {
         this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty(), decoy);
+    }
+
+    /** Whether some node still reads v1, so v1 is stored. */
+    public boolean v1Wanted() {
+        return formats.v1();
+    }
+
+    /**
+     * What is stored, as an index: the stored v3 index, else the index the stored document would have (it names the
+     * same policy versions by the same hashes when that document is v2).
+     */
+    public Optional<NodeConfigIndex> before() {
+        return currentIndex.or(() -> current.map(NodeConfigIndex::of));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
 import java.util.List;
@@ -44,7 +45,8 @@ class FirstCarryingGenerationTest {
     }
 
     private Long since(Optional<NodeConfig> before, NodeConfig now) {
-        return HoneytokenPolicyReconciler.firstCarryingGeneration(policy, new PolicyOutcome.Compiled(V1), before, now);
+        return HoneytokenPolicyReconciler.firstCarryingGeneration(
+                policy, new PolicyOutcome.Compiled(V1), before.map(NodeConfigIndex::of), now);
     }
 
     private static NodeConfig config(long generation, CompiledPolicy... policies) {

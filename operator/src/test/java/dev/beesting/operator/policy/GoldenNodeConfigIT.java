@@ -3,19 +3,27 @@ package dev.beesting.operator.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigCodec;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Golden files: {@code golden/<case>/input.yaml} (namespaces, Secrets, policies) in, the node config
- * ({@code config.json} in format v1 and {@code config-v2.json} in v2, uids and the config generation blanked) and every policy's Accepted condition ({@code accepted.txt}) out. Run with
+ * ({@code config.json} in format v1, {@code config-v2.json} in v2 and the v3 index {@code config-v3.json}, uids, hashes
+ * and the config generation blanked; v3's policy objects must assemble into exactly the v2 document) and every
+ * policy's Accepted condition ({@code accepted.txt}) out. Run with
  * {@code -Dgolden.update=true} to rewrite the expected files after an intended change, then review the diff.
  */
 @Tag(KubeApi.TAG)
@@ -49,17 +59,7 @@ class GoldenNodeConfigIT {
     @ValueSource(strings = {"samples", "mixed"})
     void compilesTheInputsIntoTheGoldenNodeConfig(String name) throws IOException {
         cluster.node("old-agent", null); // a node that reads only v1, so both formats are stored
-        List<HasMetadata> applied = new ArrayList<>(cluster.apply("/golden/" + name + "/input.yaml"));
-        if (name.equals("samples")) {
-            for (Path sample : samples()) {
-                applied.addAll(cluster.apply(sample));
-            }
-        }
-        List<String> policies = applied.stream()
-                .filter(item -> "HoneytokenPolicy".equals(item.getKind()))
-                .map(p -> p.getMetadata().getName())
-                .sorted()
-                .toList();
+        List<String> policies = applyInputs(name);
         // reconciles run one at a time, so once every policy has a status the config holds all of them
         List<String> accepted = await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> policies.stream().map(this::acceptedLine).toList(), lines -> !lines.contains(null));
@@ -71,6 +71,81 @@ class GoldenNodeConfigIT {
                 GOLDEN.resolve(name).resolve("config-v2.json"),
                 blanked(cluster.nodeConfig().orElseThrow()));
         expect(GOLDEN.resolve(name).resolve("accepted.txt"), String.join("\n", accepted) + "\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"samples", "mixed"})
+    void formatV3IsAnIndexWhoseObjectsAssembleIntoTheV2Document(String name) throws IOException {
+        cluster.close();
+        // the policy-object namespace exists when the operator starts, as config/default installs it; it is one
+        // namespace more for selectors, so this case has no v1 golden of its own
+        cluster = OperatorHarness.start(OperatorSettings.forNamespace(OperatorHarness.NAMESPACE), admin -> {
+            admin.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(PolicyObject.DEFAULT_NAMESPACE)
+                            .endMetadata()
+                            .build())
+                    .create();
+            return admin;
+        });
+        cluster.node("v2-agent", NodeConfig.FORMAT_V2); // so v2 is stored beside v3, to compare with
+        List<String> policies = applyInputs(name);
+        await().atMost(OperatorHarness.PATIENCE)
+                .until(() -> policies.stream().map(this::acceptedLine).toList(), lines -> !lines.contains(null));
+        NodeConfigIndex index = await().atMost(OperatorHarness.PATIENCE)
+                .until(
+                        () -> readIndex().orElse(null),
+                        i -> i != null
+                                && i.generation()
+                                        == cluster.nodeConfig().orElseThrow().generation());
+        NodeConfig v2 = cluster.nodeConfig().orElseThrow();
+        expect(GOLDEN.resolve(name).resolve("config-v3.json"), blankedIndex(index));
+        Map<String, String> objects = new HashMap<>();
+        cluster.client()
+                .secrets()
+                .inNamespace(PolicyObject.DEFAULT_NAMESPACE)
+                .list()
+                .getItems()
+                .forEach(s -> objects.put(
+                        s.getMetadata().getName(),
+                        OperatorHarness.decode(s.getData().get(PolicyObject.DATA_KEY))));
+        assertThat(index.assemble(o -> Optional.ofNullable(objects.get(o))))
+                .isEqualTo(new NodeConfigIndex.Assembly.Complete(v2));
+        assertThat(objects).hasSameSizeAs(index.policies());
+    }
+
+    /** Applies the case's inputs; returns the names of its policies, sorted. */
+    private List<String> applyInputs(String name) throws IOException {
+        List<HasMetadata> applied = new ArrayList<>(cluster.apply("/golden/" + name + "/input.yaml"));
+        if (name.equals("samples")) {
+            for (Path sample : samples()) {
+                applied.addAll(cluster.apply(sample));
+            }
+        }
+        return applied.stream()
+                .filter(item -> "HoneytokenPolicy".equals(item.getKind()))
+                .map(p -> p.getMetadata().getName())
+                .sorted()
+                .toList();
+    }
+
+    private Optional<NodeConfigIndex> readIndex() {
+        return NodeConfigSecret.readIndex(cluster.client()
+                .secrets()
+                .inNamespace(OperatorHarness.NAMESPACE)
+                .withName(NodeConfig.SECRET_NAME)
+                .get());
+    }
+
+    /** The index, indented for review, with uids, generation and hashes (which cover the uid) blanked. */
+    private static String blankedIndex(NodeConfigIndex index) throws IOException {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String indented = mapper.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(mapper.readTree(NodeConfigCodec.writeIndex(index)))
+                + "\n";
+        return indented.replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
+                .replaceAll("\"sha256\" : \"[0-9a-f]*\"", "\"sha256\" : \"<sha256>\"")
+                .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
     }
 
     private static String blanked(dev.beesting.api.nodeconfig.NodeConfig config) {
