@@ -26,21 +26,24 @@ public record NodeConfigIndex(String apiVersion, long generation, List<Entry> po
     }
 
     /**
-     * One policy in the index.
+     * One policy in the index: as small as it can be, since the whole index rides along with every policy edit.
      *
-     * @param name policy name
-     * @param uid policy uid
-     * @param generation the policy generation its object holds
-     * @param sha256 hex SHA-256 of its object's {@link PolicyObject#DATA_KEY} document
+     * @param name policy name (its object's name derives from it)
+     * @param hash the first {@value #HASH_HEX} hex digits (128 bits) of the SHA-256 of its object's
+     *     {@link PolicyObject#DATA_KEY} document: changes with anything in the policy, uid and generation included
      */
-    public record Entry(String name, String uid, long generation, String sha256) {
+    public record Entry(String name, String hash) {
+        /** Hex digits of the hash the index keeps. */
+        public static final int HASH_HEX = 32;
+
         /** The entry of a compiled policy (format v2) as its object stores it. */
         public static Entry of(CompiledPolicy policy) {
-            return new Entry(
-                    policy.name(),
-                    policy.uid(),
-                    policy.generation(),
-                    NodeConfigCodec.sha256(NodeConfigCodec.writePolicy(policy)));
+            return new Entry(policy.name(), hashOf(NodeConfigCodec.writePolicy(policy)));
+        }
+
+        /** The hash an entry names for an object's document. */
+        static String hashOf(String document) {
+            return NodeConfigCodec.sha256(document).substring(0, HASH_HEX);
         }
 
         /** The name of the Secret holding the policy: derived from its name, so the index need not carry it. */
@@ -79,11 +82,11 @@ public record NodeConfigIndex(String apiVersion, long generation, List<Entry> po
             if (document.isEmpty()) {
                 return new Assembly.Waiting(entry.name(), "object " + entry.object() + " is missing");
             }
-            String hash = NodeConfigCodec.sha256(document.get());
-            if (!hash.equals(entry.sha256())) {
+            String hash = Entry.hashOf(document.get());
+            if (!hash.equals(entry.hash())) {
                 return new Assembly.Waiting(
                         entry.name(),
-                        "object " + entry.object() + " has sha256 " + hash + ", the index names " + entry.sha256());
+                        "object " + entry.object() + " has hash " + hash + ", the index names " + entry.hash());
             }
             CompiledPolicy policy = NodeConfigCodec.readPolicy(document.get());
             if (!entry.name().equals(policy.name())) {

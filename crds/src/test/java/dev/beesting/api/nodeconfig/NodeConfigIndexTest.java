@@ -47,9 +47,11 @@ class NodeConfigIndexTest {
 
         assertThat(NodeConfigCodec.readIndex(json)).isEqualTo(index);
         assertThat(NodeConfigCodec.writeIndex(NodeConfigCodec.readIndex(json))).isEqualTo(json);
-        assertThat(json).contains("\"apiVersion\":\"beesting.dev/nodeconfig/v3\"", "\"sha256\":\"");
+        assertThat(json).contains("\"apiVersion\":\"beesting.dev/nodeconfig/v3\"", "\"hash\":\"");
         // compact: it travels on every policy edit, and it names each object by the policy's name alone
-        assertThat(json).doesNotContain("\n ", "beesting-policy-");
+        assertThat(json).doesNotContain("\n ", "beesting-policy-", "uid");
+        assertThat(index.policies())
+                .allSatisfy(entry -> assertThat(entry.hash()).hasSize(32));
         // the index names policies, it does not carry them
         assertThat(json).doesNotContain("awsAccessKeyId");
         assertThat(assemble(index, objects(AWS, KUBE))).isEqualTo(new NodeConfigIndex.Assembly.Complete(V2));
@@ -64,8 +66,8 @@ class NodeConfigIndexTest {
                 NodeConfigIndex.of(new NodeConfig(NodeConfig.API_VERSION_V2, 10, List.of(edited, KUBE)));
 
         assertThat(after.policies().get(1)).isEqualTo(before.policies().get(1));
-        assertThat(after.policies().get(0).sha256())
-                .isNotEqualTo(before.policies().get(0).sha256());
+        assertThat(after.policies().get(0).hash())
+                .isNotEqualTo(before.policies().get(0).hash());
         assertThat(after.policies().get(0).object())
                 .isEqualTo(before.policies().get(0).object());
         assertThat(NodeConfigCodec.sha256(NodeConfigCodec.writePolicy(AWS)))

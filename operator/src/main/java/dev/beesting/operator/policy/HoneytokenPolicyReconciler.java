@@ -188,9 +188,10 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
         if (!(outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled))) {
             return null;
         }
-        boolean carriedBefore = before.map(index -> index.policies().stream()
-                        .anyMatch(p -> p.uid().equals(compiled.uid()) && p.generation() == compiled.generation()))
-                .orElse(false);
+        // the hash covers the policy's uid, generation and resolved content: an equal entry carried exactly this
+        NodeConfigIndex.Entry entry = NodeConfigIndex.Entry.of(compiled);
+        boolean carriedBefore =
+                before.map(index -> index.policies().contains(entry)).orElse(false);
         if (!carriedBefore) {
             return now.generation();
         }

@@ -137,14 +137,13 @@ class GoldenNodeConfigIT {
                 .get());
     }
 
-    /** The index, indented for review, with uids, generation and hashes (which cover the uid) blanked. */
+    /** The index, indented for review, with its generation and hashes (which cover the policies' uids) blanked. */
     private static String blankedIndex(NodeConfigIndex index) throws IOException {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         String indented = mapper.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(mapper.readTree(NodeConfigCodec.writeIndex(index)))
                 + "\n";
-        return indented.replaceAll("\"uid\" : \"[^\"]*\"", "\"uid\" : \"<uid>\"")
-                .replaceAll("\"sha256\" : \"[0-9a-f]*\"", "\"sha256\" : \"<sha256>\"")
+        return indented.replaceAll("\"hash\" : \"[0-9a-f]*\"", "\"hash\" : \"<hash>\"")
                 .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
     }
 
