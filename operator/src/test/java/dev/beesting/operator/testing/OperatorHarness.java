@@ -173,12 +173,9 @@ public final class OperatorHarness implements AutoCloseable {
         });
     }
 
+    /** The stored node config in any format (v3 assembled from its policy objects). */
     public Optional<NodeConfig> nodeConfig() {
-        Secret secret = client().secrets()
-                .inNamespace(NAMESPACE)
-                .withName(NodeConfig.SECRET_NAME)
-                .get();
-        return NodeConfigSecret.read(secret);
+        return StoredNodeConfig.read(client(), NAMESPACE);
     }
 
     /** Waits until the stored v1 document satisfies {@code condition}, and returns it. */

@@ -2,9 +2,7 @@ package dev.beesting.operator.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
-import dev.beesting.operator.policy.NodeConfigSecret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -32,10 +30,7 @@ public final class TestPolicies {
     public static void awaitConfigHolding(
             KubernetesClient client, String namespace, String name, java.time.Duration patience) {
         await().atMost(patience)
-                .until(() -> NodeConfigSecret.read(client.secrets()
-                                .inNamespace(namespace)
-                                .withName(NodeConfig.SECRET_NAME)
-                                .get())
+                .until(() -> StoredNodeConfig.read(client, namespace)
                         .map(c -> c.policies().stream().anyMatch(p -> p.name().equals(name)))
                         .orElse(false));
     }
