@@ -130,7 +130,7 @@ class OperatorImageIT {
         api.client()
                 .resource(Serialization.unmarshal(POLICY, HoneytokenPolicy.class))
                 .create();
-        // on a real API server installed as config/ does, with the policy namespace: the image stores format v3 (a
+        // on a real API server installed as config/ does, with the policy namespace: the image stores format v4 (a
         // policy object and the index naming it) and, as no node reads an older format, nothing beside it; on the
         // mock, without that namespace, format v2 alone
         NodeConfig config = await().atMost(PATIENCE)
@@ -146,7 +146,7 @@ class OperatorImageIT {
                 .inNamespace(OperatorHarness.NAMESPACE)
                 .withName(NodeConfig.SECRET_NAME)
                 .get();
-        String format = api.isReal() ? NodeConfig.SECRET_KEY_V3 : NodeConfig.SECRET_KEY_V2;
+        String format = api.isReal() ? NodeConfig.SECRET_KEY_V4 : NodeConfig.SECRET_KEY_V2;
         assertThat(stored.getData().keySet()).containsExactly(format);
     }
 

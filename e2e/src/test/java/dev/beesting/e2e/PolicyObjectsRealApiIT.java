@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Node config format v3 on a real kube-apiserver with the RBAC of {@code config/}: the operator writes the per-policy
+ * Node config format v4 on a real kube-apiserver with the RBAC of {@code config/}: the operator writes the per-policy
  * Secrets as its own ServiceAccount, and the agent, as its own, follows them with a label-selected watch of their
  * namespace, and may read no other Secret there or elsewhere.
  */
@@ -50,7 +50,7 @@ class PolicyObjectsRealApiIT {
         KubernetesClient admin = cluster.client();
         KubernetesClient agent = closer.add(agentCalls.wrap(
                 closer.add(ServiceAccounts.clientWithToken(admin, ServiceAccounts.nodeBoundToken(admin, "worker-1")))));
-        cluster.node("worker-1", NodeConfig.FORMAT_V3);
+        cluster.node("worker-1", NodeConfig.FORMAT_V4);
         cluster.policy("""
                 apiVersion: beesting.dev/v1alpha1
                 kind: HoneytokenPolicy
@@ -62,22 +62,36 @@ class PolicyObjectsRealApiIT {
         NodeConfigWatcher watcher = closer.add(NodeConfigWatcher.start(
                 agent, OperatorHarness.NAMESPACE, Optional.of(PolicyObject.DEFAULT_NAMESPACE), Optional.empty()));
         await().atMost(OperatorHarness.PATIENCE).until(() -> "first".equals(value(watcher.get())));
-        assertThat(watcher.format()).isEqualTo(NodeConfig.FORMAT_V3);
+        assertThat(watcher.format()).isEqualTo(NodeConfig.FORMAT_V4);
         assertThat(admin.secrets()
                         .inNamespace(OperatorHarness.NAMESPACE)
                         .withName(NodeConfig.SECRET_NAME)
                         .get()
                         .getData())
-                .as("every node reads v3: the Secret holds the index alone")
-                .containsOnlyKeys(NodeConfig.SECRET_KEY_V3);
+                .as("every node reads v4: the Secret holds the index alone")
+                .containsOnlyKeys(NodeConfig.SECRET_KEY_V4);
 
         long generation = watcher.get().generation();
+        String indexVersion = admin.secrets()
+                .inNamespace(OperatorHarness.NAMESPACE)
+                .withName(NodeConfig.SECRET_NAME)
+                .get()
+                .getMetadata()
+                .getResourceVersion();
         admin.resources(HoneytokenPolicy.class).withName("fake-aws").edit(p -> {
             p.getSpec().tokens.getFirst().content.value = "second";
             return p;
         });
         await().atMost(OperatorHarness.PATIENCE).until(() -> "second".equals(value(watcher.get())));
         assertThat(watcher.get().generation()).isEqualTo(generation + 1);
+        assertThat(admin.secrets()
+                        .inNamespace(OperatorHarness.NAMESPACE)
+                        .withName(NodeConfig.SECRET_NAME)
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("the edit reached the agent as the policy's object alone")
+                .isEqualTo(indexVersion);
 
         // what the two components asked for is what config/ grants
         List<HasMetadata> deployment = Kustomize.build("default");

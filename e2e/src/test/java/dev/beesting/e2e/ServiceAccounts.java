@@ -23,7 +23,7 @@ public final class ServiceAccounts {
     static final String AGENT = "beesting-agent";
     private static final String POLICY_NAMESPACE = "beesting-node-config";
     private static final Set<String> RBAC_KINDS = Set.of(
-            // the namespace of the per-policy objects (node config v3) holds Roles of its own
+            // the namespace of the per-policy objects (node config v4) holds Roles of its own
             "Namespace",
             "ServiceAccount",
             "ClusterRole",
@@ -45,7 +45,7 @@ public final class ServiceAccounts {
 
     /**
      * Like {@link #installRbac(KubernetesClient)}; without {@code policyObjects} it leaves out the namespace of node
-     * config v3's per-policy Secrets and its roles, as an installation of an earlier release has it (format v2 only).
+     * config v4's per-policy Secrets and its roles, as an installation of an earlier release has it (format v2 only).
      */
     public static void installRbac(KubernetesClient admin, boolean policyObjects) {
         List<HasMetadata> deployment;

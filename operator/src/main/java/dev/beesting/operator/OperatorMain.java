@@ -33,7 +33,7 @@ public final class OperatorMain implements Callable<Integer> {
     @Option(
             names = "--policy-namespace",
             defaultValue = dev.beesting.api.nodeconfig.PolicyObject.DEFAULT_NAMESPACE,
-            description = "Namespace of node config format v3's per-policy Secrets, holding nothing else; while it does"
+            description = "Namespace of node config format v4's per-policy Secrets, holding nothing else; while it does"
                     + " not exist the operator stores format v2 only (default: ${DEFAULT-VALUE}).")
     String policyNamespace;
 

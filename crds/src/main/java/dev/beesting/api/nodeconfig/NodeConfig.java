@@ -11,8 +11,9 @@ import java.util.List;
  * namespace label. {@link #API_VERSION_V2} (v2, key {@link #SECRET_KEY_V2}) carries the namespace selector itself;
  * agents match it against the namespace labels they watch, so a namespace change rewrites nothing. The operator
  * writes v2 always and v1 while some node has not reported reading v2 ({@code HoneytokenNode.status.configFormat}).
- * Format v3 ({@link NodeConfigIndex}, key {@link #SECRET_KEY_V3}) is an index of per-policy objects; an agent
- * assembles it into this record in format v2, so the rest of the agent knows only v1 and v2.
+ * Format v4 ({@link NodeConfigIndex}, key {@link #SECRET_KEY_V4}) is an index of per-policy objects; an agent
+ * assembles it into this record in format v2, so the rest of the agent knows only v1 and v2. (Format v3, an index
+ * naming each object by hash, was never released; agents that report it are served v2.)
  *
  * @param apiVersion format version, {@link #API_VERSION} or {@link #API_VERSION_V2}
  * @param generation increases by one whenever the content changes (shared by both formats of one Secret)
@@ -27,12 +28,14 @@ public record NodeConfig(String apiVersion, long generation, List<CompiledPolicy
     public static final String SECRET_NAME = "beesting-node-config";
     public static final String SECRET_KEY = "config.json";
     public static final String SECRET_KEY_V2 = "config-v2.json";
-    /** Key of the format v3 index ({@link NodeConfigIndex}) in the same Secret. */
-    public static final String SECRET_KEY_V3 = "config-v3.json";
+    /** Key of the format v4 index ({@link NodeConfigIndex}) in the same Secret. */
+    public static final String SECRET_KEY_V4 = "config-v4.json";
     /** What {@code HoneytokenNode.status.configFormat} says of an agent that reads v2. */
     public static final String FORMAT_V2 = "v2";
-    /** What {@code HoneytokenNode.status.configFormat} says of an agent that reads v3 (and v2). */
+    /** What {@code HoneytokenNode.status.configFormat} said of an unreleased agent that read v3 (it also reads v2). */
     public static final String FORMAT_V3 = "v3";
+    /** What {@code HoneytokenNode.status.configFormat} says of an agent that reads v4 (and v2). */
+    public static final String FORMAT_V4 = "v4";
 
     public NodeConfig {
         policies = policies == null ? List.of() : List.copyOf(policies);

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * Deterministic JSON for {@link NodeConfig}, and for format v3's {@link NodeConfigIndex} and per-policy documents:
- * the same content always gives the same bytes, so a content hash names a policy version.
+ * Deterministic JSON for {@link NodeConfig}, and for format v4's {@link NodeConfigIndex} and per-policy documents:
+ * the same content always gives the same bytes, so the operator rewrites an object only when its content changed.
  */
 public final class NodeConfigCodec {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -20,7 +20,7 @@ public final class NodeConfigCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    // format v3 travels on every policy edit: no indentation (v1 and v2 keep theirs, byte for byte)
+    // format v4's objects travel on every policy edit: no indentation (v1 and v2 keep theirs, byte for byte)
     private static final ObjectMapper COMPACT = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     private NodeConfigCodec() {}
@@ -50,7 +50,7 @@ public final class NodeConfigCodec {
         return config;
     }
 
-    /** The document of one policy object (format v3): the compiled policy in its v2 shape. */
+    /** The document of one policy object (format v4): the compiled policy in its v2 shape. */
     public static String writePolicy(CompiledPolicy policy) {
         try {
             return COMPACT.writeValueAsString(policy) + "\n";
@@ -76,22 +76,23 @@ public final class NodeConfigCodec {
         }
     }
 
-    /** Parses a format v3 index; throws {@link IllegalArgumentException} naming the problem for a bad document. */
+    /** Parses a format v4 index; throws {@link IllegalArgumentException} naming the problem for a bad document. */
     public static NodeConfigIndex readIndex(String json) {
-        NodeConfigIndex index;
         try {
-            index = MAPPER.readValue(json, NodeConfigIndex.class);
+            // the version first: another format's index has another shape, and its version is the clearer message
+            var tree = MAPPER.readTree(json);
+            String apiVersion = tree.path("apiVersion").asText(null);
+            if (!NodeConfigIndex.API_VERSION.equals(apiVersion)) {
+                throw new IllegalArgumentException("node config index apiVersion '" + apiVersion
+                        + "' is not supported (expected " + NodeConfigIndex.API_VERSION + ")");
+            }
+            return MAPPER.treeToValue(tree, NodeConfigIndex.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("node config index is not valid JSON: " + e.getOriginalMessage(), e);
         }
-        if (!NodeConfigIndex.API_VERSION.equals(index.apiVersion())) {
-            throw new IllegalArgumentException("node config index apiVersion '" + index.apiVersion()
-                    + "' is not supported (expected " + NodeConfigIndex.API_VERSION + ")");
-        }
-        return index;
     }
 
-    /** Hex SHA-256 of a document's UTF-8 bytes: what the index names a policy object's content by. */
+    /** Hex SHA-256 of a document's UTF-8 bytes: how the operator tells policy versions apart. */
     public static String sha256(String document) {
         return PolicyObject.sha256Hex(document);
     }

@@ -7,9 +7,10 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Where and how node config format v3 stores one compiled policy: a Secret of its own in a namespace that holds
+ * Where and how node config format v4 stores one compiled policy: a Secret of its own in a namespace that holds
  * nothing else (so agents may list and watch Secrets there, and nowhere else), labelled so that one label-selected
- * watch sees them all, its document under {@link #DATA_KEY}.
+ * watch sees them all, its document under {@link #DATA_KEY}, the generation of its write and of the index it needs
+ * in annotations ({@link Stored}).
  */
 public final class PolicyObject {
     /** The namespace of the policy objects unless configured otherwise. */
@@ -18,6 +19,10 @@ public final class PolicyObject {
     public static final String DATA_KEY = "policy.json";
     /** Annotation naming the policy (a label value cannot hold every policy name). */
     public static final String POLICY_ANNOTATION = "beesting.dev/policy";
+    /** Annotation: the generation of the object's write. */
+    public static final String GENERATION_ANNOTATION = "beesting.dev/config-generation";
+    /** Annotation: the index generation that names the object (written with it, or current when it was written). */
+    public static final String INDEX_GENERATION_ANNOTATION = "beesting.dev/index-generation";
     /** The label every policy object carries; agents and the operator select on it. */
     public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
 
@@ -36,6 +41,39 @@ public final class PolicyObject {
     private static final int MAX_NAME_PART = 253 - PREFIX.length() - 1 - 10;
 
     private PolicyObject() {}
+
+    /**
+     * What one policy object stores.
+     *
+     * @param document the compiled policy (format v2 shape, see {@link NodeConfigCodec#writePolicy})
+     * @param generation the generation of the object's write (0 where not annotated)
+     * @param indexGeneration the index generation the object needs: an agent holding an older index waits for it
+     */
+    public record Stored(String document, long generation, long indexGeneration) {
+        /** What a Secret's annotations say, missing or unreadable numbers counting as 0. */
+        public static Stored of(String document, Map<String, String> annotations) {
+            return new Stored(
+                    document,
+                    number(annotations, GENERATION_ANNOTATION),
+                    number(annotations, INDEX_GENERATION_ANNOTATION));
+        }
+
+        /** The annotations that say this object's generations. */
+        public Map<String, String> annotations() {
+            return Map.of(
+                    GENERATION_ANNOTATION, Long.toString(generation),
+                    INDEX_GENERATION_ANNOTATION, Long.toString(indexGeneration));
+        }
+
+        private static long number(Map<String, String> annotations, String key) {
+            String value = annotations == null ? null : annotations.get(key);
+            try {
+                return value == null ? 0 : Math.max(0, Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+    }
 
     /**
      * The Secret name of a policy's object: the policy name, cut to fit, and a hash of the whole name, so that two

@@ -28,70 +28,106 @@ class NodeConfigIndexTest {
             new CompiledPolicy("kubeconfig", "uid-2", 1, List.of(), null, null, List.of(), null, null, null);
     private static final NodeConfig V2 = new NodeConfig(NodeConfig.API_VERSION_V2, 9, List.of(AWS, KUBE));
 
-    private static Map<String, String> objects(CompiledPolicy... policies) {
-        Map<String, String> objects = new HashMap<>();
-        for (CompiledPolicy policy : policies) {
-            objects.put(PolicyObject.secretName(policy.name()), NodeConfigCodec.writePolicy(policy));
-        }
+    private static final NodeConfigIndex INDEX =
+            new NodeConfigIndex(NodeConfigIndex.API_VERSION, 7, 6, List.of("fake-aws", "kubeconfig"), null);
+
+    private static Map<String, PolicyObject.Stored> objects(long awsGeneration, long kubeGeneration) {
+        Map<String, PolicyObject.Stored> objects = new HashMap<>();
+        objects.put(
+                PolicyObject.secretName("fake-aws"),
+                new PolicyObject.Stored(NodeConfigCodec.writePolicy(AWS), awsGeneration, 7));
+        objects.put(
+                PolicyObject.secretName("kubeconfig"),
+                new PolicyObject.Stored(NodeConfigCodec.writePolicy(KUBE), kubeGeneration, 7));
         return objects;
     }
 
-    private static NodeConfigIndex.Assembly assemble(NodeConfigIndex index, Map<String, String> objects) {
+    private static NodeConfigIndex.Assembly assemble(NodeConfigIndex index, Map<String, PolicyObject.Stored> objects) {
         return index.assemble(name -> Optional.ofNullable(objects.get(name)));
     }
 
     @Test
-    void theIndexAndItsObjectsAssembleIntoTheV2Config() {
-        NodeConfigIndex index = NodeConfigIndex.of(V2);
-        String json = NodeConfigCodec.writeIndex(index);
+    void theIndexAndItsObjectsAssembleIntoTheV2ConfigAtTheNewestGeneration() {
+        String json = NodeConfigCodec.writeIndex(INDEX);
 
-        assertThat(NodeConfigCodec.readIndex(json)).isEqualTo(index);
+        assertThat(NodeConfigCodec.readIndex(json)).isEqualTo(INDEX);
         assertThat(NodeConfigCodec.writeIndex(NodeConfigCodec.readIndex(json))).isEqualTo(json);
-        assertThat(json).contains("\"apiVersion\":\"beesting.dev/nodeconfig/v3\"", "\"hash\":\"");
-        // compact: it travels on every policy edit, and it names each object by the policy's name alone
-        assertThat(json).doesNotContain("\n ", "beesting-policy-", "uid");
-        assertThat(index.policies())
-                .allSatisfy(entry -> assertThat(entry.hash()).hasSize(32));
-        // the index names policies, it does not carry them
-        assertThat(json).doesNotContain("awsAccessKeyId");
-        assertThat(assemble(index, objects(AWS, KUBE))).isEqualTo(new NodeConfigIndex.Assembly.Complete(V2));
+        assertThat(json).contains("\"apiVersion\":\"beesting.dev/nodeconfig/v4\"", "\"newestObject\":6");
+        // compact, names only: no edit of a policy changes it
+        assertThat(json).doesNotContain("\n ", "beesting-policy-", "uid", "hash", "awsAccessKeyId");
+        assertThat(assemble(INDEX, objects(5, 6)))
+                .isEqualTo(new NodeConfigIndex.Assembly.Complete(
+                        new NodeConfig(NodeConfig.API_VERSION_V2, 7, List.of(AWS, KUBE))));
+        // an edit after the index: the object alone carries the newer generation
+        assertThat(assemble(INDEX, objects(8, 6)))
+                .isEqualTo(new NodeConfigIndex.Assembly.Complete(
+                        new NodeConfig(NodeConfig.API_VERSION_V2, 8, List.of(AWS, KUBE))));
     }
 
     @Test
-    void theHashNamesTheContentSoAnEditChangesOnlyThatPolicysEntry() {
-        CompiledPolicy edited =
-                new CompiledPolicy("fake-aws", "uid-1", 4, List.of(), null, null, List.of(), Severity.LOW, null, null);
-        NodeConfigIndex before = NodeConfigIndex.of(V2);
-        NodeConfigIndex after =
-                NodeConfigIndex.of(new NodeConfig(NodeConfig.API_VERSION_V2, 10, List.of(edited, KUBE)));
+    void aMissingObjectLeavesTheIndexWaiting() {
+        Map<String, PolicyObject.Stored> objects = objects(5, 6);
+        objects.remove(PolicyObject.secretName("kubeconfig"));
 
-        assertThat(after.policies().get(1)).isEqualTo(before.policies().get(1));
-        assertThat(after.policies().get(0).hash())
-                .isNotEqualTo(before.policies().get(0).hash());
-        assertThat(after.policies().get(0).object())
-                .isEqualTo(before.policies().get(0).object());
-        assertThat(NodeConfigCodec.sha256(NodeConfigCodec.writePolicy(AWS)))
-                .isEqualTo(NodeConfigCodec.sha256(
-                        NodeConfigCodec.writePolicy(NodeConfigCodec.readPolicy(NodeConfigCodec.writePolicy(AWS)))))
-                .hasSize(64);
-    }
-
-    @Test
-    void aMissingOrStaleObjectLeavesTheIndexWaiting() {
-        NodeConfigIndex index = NodeConfigIndex.of(V2);
-        Map<String, String> stale = objects(AWS, KUBE);
-        stale.put(
-                PolicyObject.secretName("fake-aws"),
-                NodeConfigCodec.writePolicy(new CompiledPolicy(
-                        "fake-aws", "uid-1", 2, List.of(), null, null, List.of(), null, null, null)));
-
-        assertThat(assemble(index, objects(AWS)))
+        assertThat(assemble(INDEX, objects))
                 .isEqualTo(new NodeConfigIndex.Assembly.Waiting(
                         "kubeconfig", "object " + PolicyObject.secretName("kubeconfig") + " is missing"));
-        assertThat(assemble(index, stale))
+    }
+
+    @Test
+    void anObjectWrittenForANewerIndexWaitsForThatIndex() {
+        // the operator added a policy and edited fake-aws in one change: objects at 8 and 9 for index 10; this node's
+        // watch of the index is behind the watch of the objects
+        Map<String, PolicyObject.Stored> objects = objects(5, 6);
+        objects.put(
+                PolicyObject.secretName("fake-aws"), new PolicyObject.Stored(NodeConfigCodec.writePolicy(AWS), 8, 10));
+
+        assertThat(assemble(INDEX, objects))
                 .isInstanceOfSatisfying(
                         NodeConfigIndex.Assembly.Waiting.class,
-                        w -> assertThat(w.policy()).isEqualTo("fake-aws"));
+                        w -> assertThat(w.reason()).contains("needs index generation 10, this is 7"));
+    }
+
+    @Test
+    void anIndexNewerThanTheObjectsHeldWaitsForThem() {
+        // the index saw kubeconfig's write at 6; a node whose watch of the objects is behind holds it at 4
+        assertThat(assemble(INDEX, objects(5, 4)))
+                .isInstanceOfSatisfying(
+                        NodeConfigIndex.Assembly.Waiting.class,
+                        w -> assertThat(w.reason()).contains("at generation 5, the index saw one at 6"));
+    }
+
+    @Test
+    void anObjectHoldingAnotherPolicyOrNoneIsNotApplied() {
+        Map<String, PolicyObject.Stored> objects = objects(5, 6);
+        objects.put(
+                PolicyObject.secretName("kubeconfig"), new PolicyObject.Stored(NodeConfigCodec.writePolicy(AWS), 6, 7));
+        assertThat(assemble(INDEX, objects))
+                .isInstanceOfSatisfying(
+                        NodeConfigIndex.Assembly.Waiting.class,
+                        w -> assertThat(w.reason()).contains("holds policy fake-aws"));
+
+        objects.put(PolicyObject.secretName("kubeconfig"), new PolicyObject.Stored("{not json", 6, 7));
+        assertThat(assemble(INDEX, objects))
+                .isInstanceOfSatisfying(
+                        NodeConfigIndex.Assembly.Waiting.class,
+                        w -> assertThat(w.reason()).contains("unreadable"));
+    }
+
+    @Test
+    void generationsComeFromAnnotationsAndAMissingOrBadOneCountsAsZero() {
+        PolicyObject.Stored stored = new PolicyObject.Stored("{}", 12, 9);
+
+        assertThat(PolicyObject.Stored.of("{}", stored.annotations())).isEqualTo(stored);
+        assertThat(PolicyObject.Stored.of("{}", null)).isEqualTo(new PolicyObject.Stored("{}", 0, 0));
+        assertThat(PolicyObject.Stored.of(
+                        "{}",
+                        Map.of(
+                                PolicyObject.GENERATION_ANNOTATION,
+                                "x",
+                                PolicyObject.INDEX_GENERATION_ANNOTATION,
+                                "-3")))
+                .isEqualTo(new PolicyObject.Stored("{}", 0, 0));
     }
 
     @Test
@@ -99,6 +135,10 @@ class NodeConfigIndexTest {
         assertThatThrownBy(() -> NodeConfigCodec.readIndex(NodeConfigCodec.write(V2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("beesting.dev/nodeconfig/v2");
+        assertThatThrownBy(() -> NodeConfigCodec.readIndex(
+                        "{\"apiVersion\":\"beesting.dev/nodeconfig/v3\",\"generation\":3,\"policies\":[]}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("beesting.dev/nodeconfig/v3");
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The watch events of the node config Secret and, with format v3, of the per-policy Secrets, as every agent's watches
+ * The watch events of the node config Secret and, with format v4, of the per-policy Secrets, as every agent's watches
  * receive them: fabric8 watches over a WebSocket, which no HTTP interceptor sees, so the bytes a node receives are
  * counted here as the events' JSON (the Secret re-serialized by the client, plus the event envelope) from one watch
  * of the same objects.

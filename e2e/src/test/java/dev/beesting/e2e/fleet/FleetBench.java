@@ -42,10 +42,10 @@ public final class FleetBench {
     private final int nodes;
     private final int namespaces;
     private final int policies;
-    // -Dbeesting.fleet.format=v2: an installation without the v3 namespace and agents that read v2, for comparison
-    private final boolean v3 = !"v2".equals(System.getProperty("beesting.fleet.format", "v3"));
+    // -Dbeesting.fleet.format=v2: an installation without the v4 namespace and agents that read v2, for comparison
+    private final boolean v4 = !"v2".equals(System.getProperty("beesting.fleet.format", "v4"));
     private final Optional<String> policyNamespace =
-            v3 ? Optional.of(PolicyObject.DEFAULT_NAMESPACE) : Optional.empty();
+            v4 ? Optional.of(PolicyObject.DEFAULT_NAMESPACE) : Optional.empty();
     private final Duration patience = Duration.ofSeconds(Long.getLong("beesting.fleet.patienceSeconds", 600));
     private final long started = System.nanoTime();
     private final List<SimulatedNode> fleet = new ArrayList<>();
@@ -95,7 +95,7 @@ public final class FleetBench {
     private void run() throws Exception {
         print("size", "%d nodes, %d namespaces, %d policies", nodes, namespaces, policies);
         long t = System.nanoTime();
-        cluster.installRbac(v3);
+        cluster.installRbac(v4);
         cluster.createNamespaces(namespaces);
         cluster.createPolicies(policies);
         print("setup", "API server, RBAC, namespaces and policies in %.1f s", seconds(t));
@@ -143,7 +143,7 @@ public final class FleetBench {
                 Thread.activeCount() - threadsBefore);
 
         // every simulated agent reports the newest format it reads, so the operator stops storing older ones
-        String alone = v3 ? "v3" : "v2";
+        String alone = v4 ? "v4" : "v2";
         await(
                 "the node config stored as " + alone + " alone",
                 () -> cluster.storedFormats().equals(alone));
@@ -258,6 +258,13 @@ public final class FleetBench {
             events += sample[1];
         }
         long[] size = cluster.configBytes();
+        long[] policySize = cluster.policyBytes((edits * 7 + 1) % policies);
+        print(
+                "policy size",
+                "%d bytes: the edited HoneytokenPolicy as JSON (no status, no managed fields); its compiled document"
+                        + " %d bytes",
+                policySize[0],
+                policySize[1]);
         print(
                 "bytes per node, policy edit",
                 "%d bytes per node per edit (%d Secret watch events per edit; the node config Secret %d bytes as JSON,"

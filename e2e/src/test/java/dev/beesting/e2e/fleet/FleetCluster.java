@@ -3,7 +3,7 @@ package dev.beesting.e2e.fleet;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.e2e.ServiceAccounts;
-import dev.beesting.operator.policy.NodeConfigSecret;
+import dev.beesting.operator.testing.StoredNodeConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
@@ -155,12 +155,28 @@ final class FleetCluster {
                 .get();
     }
 
+    /** The generation of the stored config: with v4, what an agent holding the index and every object reports. */
     long configGeneration() {
-        Secret secret = configSecret();
-        return NodeConfigSecret.readIndex(secret)
-                .map(index -> index.generation())
-                .or(() -> NodeConfigSecret.read(secret).map(NodeConfig::generation))
+        return StoredNodeConfig.read(admin, ServiceAccounts.NAMESPACE)
+                .map(NodeConfig::generation)
                 .orElse(0L);
+    }
+
+    /**
+     * The size of policy {@code p}: its HoneytokenPolicy as the API server returns it (JSON, without managed fields and
+     * status) and, with v4, its compiled document as its object stores it; 0 where there is none.
+     */
+    long[] policyBytes(int p) {
+        HoneytokenPolicy stored =
+                admin.resources(HoneytokenPolicy.class).withName(policy(p)).get();
+        stored.getMetadata().setManagedFields(null);
+        stored.setStatus(null);
+        var object =
+                StoredNodeConfig.objects(admin).get(dev.beesting.api.nodeconfig.PolicyObject.secretName(policy(p)));
+        return new long[] {
+            Serialization.asJson(stored).getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+            object == null ? 0 : object.document().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        };
     }
 
     /** Bytes of the config document (decoded) and of the Secret as JSON, as a watch event carries it. */
@@ -176,7 +192,7 @@ final class FleetCluster {
         return new long[] {documents, Serialization.asJson(secret).length()};
     }
 
-    /** The formats the node config Secret holds now, e.g. "v3", "v2+v3", or "v1+v2" without the v3 namespace. */
+    /** The formats the node config Secret holds now, e.g. "v4", "v2+v4", or "v1+v2" without the v4 namespace. */
     String storedFormats() {
         Secret secret = configSecret();
         if (secret == null || secret.getData() == null) {
@@ -189,8 +205,8 @@ final class FleetCluster {
         if (secret.getData().containsKey(NodeConfig.SECRET_KEY_V2)) {
             formats.add("v2");
         }
-        if (secret.getData().containsKey(NodeConfig.SECRET_KEY_V3)) {
-            formats.add("v3");
+        if (secret.getData().containsKey(NodeConfig.SECRET_KEY_V4)) {
+            formats.add("v4");
         }
         return String.join("+", formats);
     }

@@ -23,7 +23,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts following the compiled node config in the Secret of {@code namespace} and, for format v3, the per-policy
+     * Starts following the compiled node config in the Secret of {@code namespace} and, for format v4, the per-policy
      * objects of {@code policyNamespace} (none: v2 only), starting from the last good one kept under {@code stateDir}.
      */
     public NodeConfigWatcher watchNodeConfig(String namespace, Optional<String> policyNamespace, Path stateDir) {

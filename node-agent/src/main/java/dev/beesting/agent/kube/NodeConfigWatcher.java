@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * agent's namespace (the agent may read no other Secret), keeps the newest good config and tells listeners when
  * a new generation arrives. It reads the key {@code config-v2.json} (format v2, namespace selectors) where the Secret
  * has it and {@code config.json} (v1, namespace names) otherwise, so it follows an operator that writes both, only
- * v2, or (older) only v1. Given the namespace of format v3's per-policy objects, it reads the v3 index
- * ({@code config-v3.json}) once that namespace is readable, and applies an index generation only when it holds every
- * object at the hash the index names. A document that does not parse, and an index whose objects are missing or
+ * v2, or (older) only v1. Given the namespace of format v4's per-policy objects, it reads the v4 index
+ * ({@code config-v4.json}) once that namespace is readable, and applies what the index and the objects make only when
+ * it holds them whole ({@link NodeConfigIndex#assemble}). A document that does not parse, and an index whose objects are missing or
  * stale, are logged and ignored; the last good config stays. The last good config (assembled, in format v2) is also
  * kept in a file, so a restarted agent starts from it while the Secret is missing or rejected, instead of from "no
  * policies", which would take every token away.
@@ -74,7 +74,7 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
     }
 
     /**
-     * Like {@link #start(KubernetesClient, String, Optional)}, reading format v3 with the per-policy objects of
+     * Like {@link #start(KubernetesClient, String, Optional)}, reading format v4 with the per-policy objects of
      * {@code policyNamespace} where given.
      */
     public static NodeConfigWatcher start(
@@ -117,7 +117,7 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
      * objects are readable, so the operator keeps storing v2 for a node that cannot read them.
      */
     public String format() {
-        return objects != null && objects.readable() ? NodeConfig.FORMAT_V3 : NodeConfig.FORMAT_V2;
+        return objects != null && objects.readable() ? NodeConfig.FORMAT_V4 : NodeConfig.FORMAT_V2;
     }
 
     private void received(Secret secret) {
@@ -131,8 +131,8 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         if (secret == null) {
             return;
         }
-        if (objects != null && objects.readable() && has(secret, NodeConfig.SECRET_KEY_V3)) {
-            assembled(secret).ifPresent(config -> apply(config, NodeConfig.FORMAT_V3));
+        if (objects != null && objects.readable() && has(secret, NodeConfig.SECRET_KEY_V4)) {
+            assembled(secret).ifPresent(config -> apply(config, NodeConfig.FORMAT_V4));
             return;
         }
         NodeConfig config;
@@ -151,12 +151,12 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         apply(config, config.bySelector() ? NodeConfig.FORMAT_V2 : "v1");
     }
 
-    /** The v3 index and its objects as one config, when every object is at its hash. */
+    /** The v4 index and its objects as one config, when they are whole. */
     private Optional<NodeConfig> assembled(Secret secret) {
         NodeConfigIndex index;
         try {
-            index = NodeConfigCodec.readIndex(decoded(secret, NodeConfig.SECRET_KEY_V3));
-            switch (index.assemble(objects::document)) {
+            index = NodeConfigCodec.readIndex(decoded(secret, NodeConfig.SECRET_KEY_V4));
+            switch (index.assemble(objects::object)) {
                 case NodeConfigIndex.Assembly.Complete(NodeConfig config) -> {
                     waitingFor = "";
                     return Optional.of(config);
@@ -227,8 +227,8 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         }
         throw new IllegalArgumentException("the Secret has neither key " + NodeConfig.SECRET_KEY_V2 + " nor "
                 + NodeConfig.SECRET_KEY
-                + (has(secret, NodeConfig.SECRET_KEY_V3)
-                        ? " (only the v3 index, whose policy" + " objects this agent cannot read yet)"
+                + (has(secret, NodeConfig.SECRET_KEY_V4)
+                        ? " (only the v4 index, whose policy objects this agent cannot read yet)"
                         : ""));
     }
 

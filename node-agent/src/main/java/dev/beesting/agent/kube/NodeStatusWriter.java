@@ -203,7 +203,7 @@ public final class NodeStatusWriter implements AutoCloseable {
         status.runtimeVersion = state.runtimeVersion();
         status.nriConnected = state.nriConnected();
         status.detector = state.detector();
-        // v2, or v3 once the agent can read the per-policy objects: the operator stops writing an older format once
+        // v2, or v4 once the agent can read the per-policy objects: the operator stops writing an older format once
         // every node reads a newer one
         status.configFormat = state.configFormat();
         status.configGeneration = state.configGeneration();

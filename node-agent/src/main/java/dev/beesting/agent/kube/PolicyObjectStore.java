@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Node config format v3's per-policy Secrets, followed with one label-selected watch of their namespace (the only
- * namespace whose Secrets the agent may list). Tells its owner on every change and once the first list is in; until
- * then (or while the namespace is not readable) the agent keeps reading the v2 document.
+ * Node config format v4's per-policy Secrets, followed with one label-selected watch of their namespace (the only
+ * namespace whose Secrets the agent may list). One watch keeps the objects in the order the operator wrote them, which
+ * is what lets an agent tell, from the generations alone, that it holds a whole config. Tells its owner on every change
+ * and once the first list is in; until then (or while the namespace is not readable) the agent keeps reading the v2
+ * document.
  */
 final class PolicyObjectStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyObjectStore.class);
@@ -74,17 +76,19 @@ final class PolicyObjectStore implements AutoCloseable {
         return informer.hasSynced();
     }
 
-    /** The document of the object named {@code name}, if held. */
-    Optional<String> document(String name) {
+    /** What the object named {@code name} stores, if held and readable. */
+    Optional<PolicyObject.Stored> object(String name) {
         Secret secret = informer.getStore().getByKey(namespace + "/" + name);
         if (secret == null || secret.getData() == null || secret.getData().get(PolicyObject.DATA_KEY) == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new String(
-                    Base64.getDecoder().decode(secret.getData().get(PolicyObject.DATA_KEY)), StandardCharsets.UTF_8));
+            String document = new String(
+                    Base64.getDecoder().decode(secret.getData().get(PolicyObject.DATA_KEY)), StandardCharsets.UTF_8);
+            return Optional.of(
+                    PolicyObject.Stored.of(document, secret.getMetadata().getAnnotations()));
         } catch (IllegalArgumentException e) {
-            return Optional.empty(); // not at the index's hash either: the node waits for a good one
+            return Optional.empty(); // missing as far as the index goes: the node waits for a good one
         }
     }
 

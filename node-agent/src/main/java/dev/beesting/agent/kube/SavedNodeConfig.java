@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The last good node config in a file of the state dir (format v1 or v2; a v3 index is saved assembled, as v2). */
+/** The last good node config in a file of the state dir (format v1 or v2; a v4 index is saved assembled, as v2). */
 final class SavedNodeConfig {
     private static final Logger LOG = LoggerFactory.getLogger(SavedNodeConfig.class);
 

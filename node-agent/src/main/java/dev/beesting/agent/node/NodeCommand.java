@@ -82,7 +82,7 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(
             names = "--policy-namespace",
             defaultValue = PolicyObject.DEFAULT_NAMESPACE,
-            description = "namespace of node config format v3's per-policy Secrets; empty: read format v2 only")
+            description = "namespace of node config format v4's per-policy Secrets; empty: read format v2 only")
     String policyNamespace;
 
     @Option(names = "--metrics-port", defaultValue = "0", description = "serve /metrics on this port (0: off)")

@@ -72,28 +72,29 @@ final class ClusterView {
                 secrets,
                 nodeConfig.stored().flatMap(NodeConfigSecret::read),
                 nodeConfig.stored().flatMap(NodeConfigSecret::readIndex),
+                policyObjects.stored(),
                 formats(),
                 nodeConfig.stored().flatMap(NodeConfigSecret::readV1),
                 decoy());
     }
 
     /**
-     * Which formats to store. v3 needs its namespace (an administrator's choice: without it the operator stores v2 as
+     * Which formats to store. v4 needs its namespace (an administrator's choice: without it the operator stores v2 as
      * before); an older format stays stored while some node's agent has not reported reading a newer one (an agent of
      * an earlier release, during an upgrade or on a node left behind), until it does or its HoneytokenNode goes.
      */
     StoredFormats formats() {
         // a namespace being deleted refuses new Secrets: store v2 as if it were gone
-        boolean v3Possible = policyObjects.watched()
+        boolean v4Possible = policyObjects.watched()
                 && namespaces
                         .get(new ResourceID(policyObjects.namespace()))
                         .filter(ns -> ns.getMetadata().getDeletionTimestamp() == null)
                         .isPresent();
-        boolean beforeV2 = nodes.list()
-                .anyMatch(node ->
-                        !Set.of(NodeConfig.FORMAT_V2, NodeConfig.FORMAT_V3).contains(format(node)));
-        boolean beforeV3 = nodes.list().anyMatch(node -> !NodeConfig.FORMAT_V3.equals(format(node)));
-        return StoredFormats.of(v3Possible, beforeV2, beforeV3);
+        // v3 (never released) read v2 too
+        Set<String> v2OrNewer = Set.of(NodeConfig.FORMAT_V2, NodeConfig.FORMAT_V3, NodeConfig.FORMAT_V4);
+        boolean beforeV2 = nodes.list().anyMatch(node -> !v2OrNewer.contains(format(node)));
+        boolean beforeV4 = nodes.list().anyMatch(node -> !NodeConfig.FORMAT_V4.equals(format(node)));
+        return StoredFormats.of(v4Possible, beforeV2, beforeV4);
     }
 
     private static String format(HoneytokenNode node) {

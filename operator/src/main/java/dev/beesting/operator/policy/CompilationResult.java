@@ -2,6 +2,7 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigIndex;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,8 +14,8 @@ import java.util.Optional;
  * @param json its deterministic serialised form; stored while {@code formats.v2()}
  * @param v1 the same policies in format v1 (namespaces by name), same generation
  * @param v1Json v1's serialised form, present only while some node still reads v1 and it is stored beside v2
- * @param index the same policies as a format v3 index, same generation
- * @param objects format v3: policy-object Secret name to its document, one per accepted policy
+ * @param index the format v4 index to store, null while v4 is not stored; its generation is that of its last write
+ * @param objects format v4: policy name to its object (document and generations), one per accepted policy
  * @param formats which formats are stored
  * @param bytes size of what the Secret {@code beesting-node-config} holds, all its keys, in UTF-8
  * @param outcomes policy name to outcome, for every live policy
@@ -25,7 +26,7 @@ public record CompilationResult(
         NodeConfig v1,
         Optional<String> v1Json,
         NodeConfigIndex index,
-        Map<String, String> objects,
+        Map<String, PolicyObject.Stored> objects,
         StoredFormats formats,
         int bytes,
         Map<String, PolicyOutcome> outcomes) {
@@ -34,9 +35,9 @@ public record CompilationResult(
         outcomes = Map.copyOf(outcomes);
     }
 
-    /** The index's serialised form, when v3 is stored. */
+    /** The index's serialised form, when v4 is stored. */
     public Optional<String> indexJson() {
-        return formats.v3()
+        return formats.v4()
                 ? Optional.of(dev.beesting.api.nodeconfig.NodeConfigCodec.writeIndex(index))
                 : Optional.empty();
     }

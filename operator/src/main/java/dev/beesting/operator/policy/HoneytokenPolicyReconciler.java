@@ -2,7 +2,6 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.NodeConfig;
-import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import dev.beesting.api.v1alpha1.HoneytokenAlert;
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
@@ -65,7 +64,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                 listener);
     }
 
-    /** With the namespace of format v3's per-policy objects. */
+    /** With the namespace of format v4's per-policy objects. */
     public HoneytokenPolicyReconciler(
             String operatorNamespace,
             String policyNamespace,
@@ -124,7 +123,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
             sources.add(policyObjects.eventSource(context));
         } else {
             LOG.info(
-                    "no namespace for node config v3, storing v2; create it and restart the operator to use v3"
+                    "no namespace for node config v4, storing v2; create it and restart the operator to use v4"
                             + " namespace={}",
                     policyObjects.namespace());
         }
@@ -139,8 +138,8 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
         CompilationResult result = compiler.compile(inputs);
         listener.compiled(result, System.nanoTime() - started);
         context.managedWorkflowAndDependentResourceContext().put(NodeConfigDependentResource.MODEL_KEY, result);
-        // format v3: the objects first, the index that names them last, then away with what it no longer names
-        if (result.formats().v3()) {
+        // format v4: the objects first, the index that names them last, then away with what it no longer names
+        if (result.formats().v4()) {
             policyObjects.writeChanged(context.getClient(), result);
         }
         var written = nodeConfig.reconcile(policy, context);
@@ -154,7 +153,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                     result.formats().names(),
                     name);
         }
-        if (result.formats().v3()) {
+        if (result.formats().v4()) {
             policyObjects.deleteUnlisted(context.getClient(), result);
         }
         if (context.isPrimaryResourceDeleted()) {
@@ -184,14 +183,13 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
      * this reconcile can prove, so readiness is never claimed early); else the generation just written.
      */
     static Long firstCarryingGeneration(
-            HoneytokenPolicy policy, PolicyOutcome outcome, Optional<NodeConfigIndex> before, NodeConfig now) {
+            HoneytokenPolicy policy, PolicyOutcome outcome, Optional<StoredConfig> before, NodeConfig now) {
         if (!(outcome instanceof PolicyOutcome.Compiled(CompiledPolicy compiled))) {
             return null;
         }
-        // the hash covers the policy's uid, generation and resolved content: an equal entry carried exactly this
-        NodeConfigIndex.Entry entry = NodeConfigIndex.Entry.of(compiled);
-        boolean carriedBefore =
-                before.map(index -> index.policies().contains(entry)).orElse(false);
+        // the hash covers the policy's uid, generation and resolved content: an equal one carried exactly this
+        CompiledPolicy v2Form = compiled.withSelector(policy.getSpec().namespaceSelector);
+        boolean carriedBefore = before.map(stored -> stored.holds(v2Form)).orElse(false);
         if (!carriedBefore) {
             return now.generation();
         }

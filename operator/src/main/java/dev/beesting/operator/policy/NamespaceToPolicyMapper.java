@@ -22,7 +22,7 @@ final class NamespaceToPolicyMapper implements SecondaryToPrimaryMapper<Namespac
 
     /**
      * Only label changes move a namespace in or out of a selector; the start of a deletion matters too when it is the
-     * namespace of the policy objects (node config v3), which then stops being written.
+     * namespace of the policy objects (node config v4), which then stops being written.
      */
     static boolean labelsChanged(Namespace newNamespace, Namespace oldNamespace) {
         return !Objects.equals(

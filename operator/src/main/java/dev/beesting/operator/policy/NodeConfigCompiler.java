@@ -24,9 +24,13 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Compiles every live policy into one node config: format v3 (an index and one object per policy) where it can be
- * stored, v2 while some node does not read v3, v1 while some node reads neither. Pure: the same inputs always give the
+ * Compiles every live policy into one node config: format v4 (an index and one object per policy) where it can be
+ * stored, v2 while some node does not read v4, v1 while some node reads neither. Pure: the same inputs always give the
  * same result, which is what makes "any reconcile recomputes everything" safe.
+ *
+ * <p>Generations: content that stays the same keeps its generation. A change takes the next generation for each v4
+ * write, in the order the writes are made (each changed object by policy name, then the index when it changes, or
+ * when nothing else of v4 does), and the v1 and v2 documents carry the last; see {@link NodeConfigIndex} for why.
  */
 public final class NodeConfigCompiler {
     /** Kubernetes rejects Secrets whose data exceeds 1 MiB. */
@@ -54,7 +58,7 @@ public final class NodeConfigCompiler {
         StoredFormats formats = inputs.formats();
         long estimate = (formats.v2() ? emptySize(NodeConfig.API_VERSION_V2) : 0)
                 + (formats.v1() ? emptySize(NodeConfig.API_VERSION) : 0)
-                + (formats.v3() ? emptyIndexSize() : 0)
+                + (formats.v4() ? emptyIndexSize() : 0)
                 + 48;
         NamespaceIndex namespaces = new NamespaceIndex(inputs.namespaceLabels());
         for (HoneytokenPolicy policy :
@@ -65,11 +69,11 @@ public final class NodeConfigCompiler {
                 LabelSelector selector = policy.getSpec().namespaceSelector;
                 CompiledPolicy v2Form = compiled.withSelector(selector);
                 // what the policy adds to the one Secret: its v2 form and its v1 form (which grows with the
-                // namespaces) while those are stored, and its index entry; its own object (v3) stands alone
+                // namespaces) while those are stored, and its index entry; its own object (v4) stands alone
                 long size = (formats.v2() ? policySize(NodeConfig.API_VERSION_V2, v2Form) : 0)
                         + (formats.v1() ? policySize(NodeConfig.API_VERSION, compiled) : 0)
-                        + (formats.v3() ? indexEntrySize(v2Form) : 0);
-                long objectSize = formats.v3() ? utf8Length(NodeConfigCodec.writePolicy(v2Form)) : 0;
+                        + (formats.v4() ? utf8Length(name) + 3 : 0);
+                long objectSize = formats.v4() ? utf8Length(NodeConfigCodec.writePolicy(v2Form)) : 0;
                 if (objectSize > limitBytes) {
                     outcome = objectTooLarge(objectSize);
                 } else if (estimate + size > limitBytes) {
@@ -83,20 +87,20 @@ public final class NodeConfigCompiler {
             outcomes.put(name, outcome);
         }
         while (true) {
-            long generation = generation(fitting, selectors, inputs);
             DecoySettings decoy = inputs.decoy().orElse(null);
+            List<CompiledPolicy> v2Policies = v2Policies(fitting, selectors);
+            Writes writes = writes(v2Policies, byName(fitting), decoy, inputs);
+            long generation = writes.generation();
             NodeConfig v1 = new NodeConfig(NodeConfig.API_VERSION, generation, byName(fitting), decoy);
-            NodeConfig v2 =
-                    new NodeConfig(NodeConfig.API_VERSION_V2, generation, v2Policies(fitting, selectors), decoy);
-            NodeConfigIndex index = NodeConfigIndex.of(v2);
+            NodeConfig v2 = new NodeConfig(NodeConfig.API_VERSION_V2, generation, v2Policies, decoy);
             String json = NodeConfigCodec.write(v2);
             Optional<String> v1Json = formats.v1() ? Optional.of(NodeConfigCodec.write(v1)) : Optional.empty();
             int bytes = (formats.v2() ? utf8Length(json) : 0)
                     + v1Json.map(NodeConfigCompiler::utf8Length).orElse(0)
-                    + (formats.v3() ? utf8Length(NodeConfigCodec.writeIndex(index)) : 0);
+                    + (formats.v4() ? utf8Length(NodeConfigCodec.writeIndex(writes.index())) : 0);
             if (bytes <= limitBytes || fitting.isEmpty()) {
                 return new CompilationResult(
-                        v2, json, v1, v1Json, index, formats.v3() ? objects(v2) : Map.of(), formats, bytes, outcomes);
+                        v2, json, v1, v1Json, writes.index(), writes.objects(), formats, bytes, outcomes);
             }
             // the estimate was short (it should not be): drop the newest fitting policy and measure again
             CompiledPolicy last = fitting.removeLast();
@@ -104,10 +108,90 @@ public final class NodeConfigCompiler {
         }
     }
 
-    /** Format v3: each policy's object, by Secret name. */
-    private static Map<String, String> objects(NodeConfig v2) {
-        Map<String, String> objects = new HashMap<>();
-        v2.policies().forEach(p -> objects.put(PolicyObject.secretName(p.name()), NodeConfigCodec.writePolicy(p)));
+    /**
+     * The generation a compilation is at and, with v4, the index and the objects to store.
+     *
+     * @param index the v4 index, null when v4 is not stored
+     * @param objects policy name to its v4 object, empty when v4 is not stored
+     */
+    private record Writes(long generation, NodeConfigIndex index, Map<String, PolicyObject.Stored> objects) {}
+
+    /**
+     * Same content keeps the generation; any change takes the next one (v2 alone) or one per v4 write. Content is
+     * every policy's v2 form, the decoy settings and, while v1 is stored, the v1 document too (a namespace label
+     * changes only v1, and the nodes that read v1 must see a new generation for it; with v4 stored the index is then
+     * written again, so that v4 nodes reach the same generation).
+     */
+    private static Writes writes(
+            List<CompiledPolicy> v2Policies,
+            List<CompiledPolicy> v1Policies,
+            DecoySettings decoy,
+            PolicyInputs inputs) {
+        Optional<StoredConfig> before = StoredConfig.of(
+                inputs.current().filter(NodeConfig::bySelector), inputs.currentIndex(), inputs.currentObjects());
+        Map<String, String> hashes = new java.util.TreeMap<>();
+        v2Policies.forEach(p -> hashes.put(p.name(), StoredConfig.hash(p)));
+        boolean same = before.isPresent()
+                && before.get().hashes().equals(hashes)
+                && Objects.equals(before.get().decoy(), decoy)
+                // v1 coming back (a node of an earlier release joined) needs no new generation: v1 was retired only
+                // while no node read it, so the joining node has applied an older generation or none
+                && (!inputs.v1Wanted()
+                        || inputs.currentV1()
+                                .map(v1 -> v1.policies().equals(v1Policies))
+                                .orElse(true));
+        long newest = inputs.newestGeneration();
+        if (!inputs.formats().v4()) {
+            return new Writes(same ? before.get().generation() : newest + 1, null, Map.of());
+        }
+        List<String> names = v2Policies.stream().map(CompiledPolicy::name).toList();
+        Optional<NodeConfigIndex> storedIndex = inputs.currentIndex();
+        boolean indexChanged = storedIndex.isEmpty()
+                || !storedIndex.get().policies().equals(names)
+                || !Objects.equals(storedIndex.get().decoy(), decoy);
+        Map<String, String> documents = new java.util.TreeMap<>();
+        v2Policies.forEach(p -> documents.put(p.name(), NodeConfigCodec.writePolicy(p)));
+        long changedObjects = documents.entrySet().stream()
+                .filter(e -> !stored(inputs, e.getKey())
+                        .map(o -> o.document().equals(e.getValue()))
+                        .orElse(false))
+                .count();
+        boolean writeIndex = indexChanged || changedObjects == 0;
+        if (same && changedObjects == 0 && !indexChanged) {
+            return new Writes(before.get().generation(), storedIndex.get(), storedObjects(inputs, names));
+        }
+        long indexGeneration =
+                writeIndex ? newest + changedObjects + 1 : storedIndex.get().generation();
+        long next = newest;
+        Map<String, PolicyObject.Stored> objects = new java.util.TreeMap<>();
+        for (var entry : documents.entrySet()) {
+            Optional<PolicyObject.Stored> old = stored(inputs, entry.getKey());
+            objects.put(
+                    entry.getKey(),
+                    old.isPresent() && old.get().document().equals(entry.getValue())
+                            ? old.get()
+                            : new PolicyObject.Stored(entry.getValue(), ++next, indexGeneration));
+        }
+        if (!writeIndex) {
+            return new Writes(next, storedIndex.get(), objects);
+        }
+        long newestObject = objects.values().stream()
+                .mapToLong(PolicyObject.Stored::generation)
+                .max()
+                .orElse(0);
+        return new Writes(
+                indexGeneration,
+                new NodeConfigIndex(NodeConfigIndex.API_VERSION, indexGeneration, newestObject, names, decoy),
+                objects);
+    }
+
+    private static Optional<PolicyObject.Stored> stored(PolicyInputs inputs, String policy) {
+        return Optional.ofNullable(inputs.currentObjects().get(PolicyObject.secretName(policy)));
+    }
+
+    private static Map<String, PolicyObject.Stored> storedObjects(PolicyInputs inputs, List<String> names) {
+        Map<String, PolicyObject.Stored> objects = new java.util.TreeMap<>();
+        names.forEach(name -> objects.put(name, stored(inputs, name).orElseThrow()));
         return objects;
     }
 
@@ -116,15 +200,8 @@ public final class NodeConfigCompiler {
     }
 
     private static int emptyIndexSize() {
-        return utf8Length(
-                NodeConfigCodec.writeIndex(new NodeConfigIndex(NodeConfigIndex.API_VERSION, 0, List.of(), null)));
-    }
-
-    private static long indexEntrySize(CompiledPolicy policy) {
-        return utf8Length(NodeConfigCodec.writeIndex(new NodeConfigIndex(
-                        NodeConfigIndex.API_VERSION, 0, List.of(NodeConfigIndex.Entry.of(policy)), null)))
-                - emptyIndexSize()
-                + 4;
+        return utf8Length(NodeConfigCodec.writeIndex(
+                new NodeConfigIndex(NodeConfigIndex.API_VERSION, Long.MAX_VALUE, Long.MAX_VALUE, List.of(), null)));
     }
 
     private static long policySize(String apiVersion, CompiledPolicy policy) {
@@ -179,33 +256,6 @@ public final class NodeConfigCompiler {
                 ? content.value
                 : secrets.get(content.secretKeyRef.name).get(content.secretKeyRef.key);
         return new CompiledToken(token.path, token.mode, value, content.template, token.decoyServer);
-    }
-
-    /**
-     * Same content keeps the generation; any change (or a first config) takes the next one. Content is what the v3
-     * index names (every policy's v2 form by its hash, and the decoy settings) and, while v1 is stored, the v1
-     * document too (a namespace label changes only v1, and the nodes that read v1 must see a new generation for it).
-     */
-    private static long generation(
-            List<CompiledPolicy> fitting, Map<String, LabelSelector> selectors, PolicyInputs inputs) {
-        Optional<NodeConfigIndex> before = inputs.currentIndex()
-                .or(() -> inputs.current().filter(NodeConfig::bySelector).map(NodeConfigIndex::of));
-        if (before.isEmpty()) {
-            return inputs.current().map(c -> c.generation() + 1).orElse(1L);
-        }
-        NodeConfigIndex current = before.get();
-        List<NodeConfigIndex.Entry> entries = v2Policies(fitting, selectors).stream()
-                .map(NodeConfigIndex.Entry::of)
-                .toList();
-        boolean same = current.policies().equals(entries)
-                && Objects.equals(current.decoy(), inputs.decoy().orElse(null))
-                // v1 coming back (a node of an earlier release joined) needs no new generation: v1 was retired only
-                // while no node read it, so the joining node has applied an older generation or none
-                && (!inputs.v1Wanted()
-                        || inputs.currentV1()
-                                .map(v1 -> v1.policies().equals(byName(fitting)))
-                                .orElse(true));
-        return same ? current.generation() : current.generation() + 1;
     }
 
     private static List<CompiledPolicy> byName(List<CompiledPolicy> policies) {

@@ -32,22 +32,31 @@ public final class NodeConfigSecret {
                 .withName(NodeConfig.SECRET_NAME)
                 .withNamespace(namespace)
                 .withLabels(LABELS)
-                .withAnnotations(Map.of(
-                        GENERATION_ANNOTATION, Long.toString(result.config().generation())))
+                .withAnnotations(Map.of(GENERATION_ANNOTATION, Long.toString(generation(result))))
                 .endMetadata()
                 .withType("Opaque")
                 .withData(data(result))
                 .build();
     }
 
-    /** The v3 index where the policy objects can be stored, v2 while some node needs it, v1 likewise. */
+    /**
+     * The generation the Secret holds: the documents' while v2 or v1 is stored, else the v4 index's (which an edit of
+     * one policy does not change, so the Secret is not written again).
+     */
+    private static long generation(CompilationResult result) {
+        return result.formats().v2() || result.formats().v1()
+                ? result.config().generation()
+                : result.index().generation();
+    }
+
+    /** The v4 index where the policy objects can be stored, v2 while some node needs it, v1 likewise. */
     private static Map<String, String> data(CompilationResult result) {
         Map<String, String> data = new java.util.TreeMap<>();
         if (result.formats().v2()) {
             data.put(NodeConfig.SECRET_KEY_V2, base64(result.json()));
         }
         result.v1Json().ifPresent(v1 -> data.put(NodeConfig.SECRET_KEY, base64(v1)));
-        result.indexJson().ifPresent(index -> data.put(NodeConfig.SECRET_KEY_V3, base64(index)));
+        result.indexJson().ifPresent(index -> data.put(NodeConfig.SECRET_KEY_V4, base64(index)));
         return data;
     }
 
@@ -60,23 +69,24 @@ public final class NodeConfigSecret {
             return Optional.empty();
         }
         boolean v2 = has(secret, NodeConfig.SECRET_KEY_V2);
-        if (!v2 && !has(secret, NodeConfig.SECRET_KEY) && has(secret, NodeConfig.SECRET_KEY_V3)) {
-            return Optional.empty(); // v3 alone: see readIndex
+        if (!v2 && !has(secret, NodeConfig.SECRET_KEY) && has(secret, NodeConfig.SECRET_KEY_V4)) {
+            return Optional.empty(); // v4 alone: see readIndex
         }
+        // an unreleased v3 index alone reads as a damaged document: an empty config at its generation
         return read(secret, v2 ? NodeConfig.SECRET_KEY_V2 : NodeConfig.SECRET_KEY);
     }
 
     /**
-     * The stored format v3 index, if the Secret has one; a damaged one counts as an empty index at the annotated
+     * The stored format v4 index, if the Secret has one; a damaged one counts as an empty index at the annotated
      * generation, so the next differs.
      */
     public static Optional<NodeConfigIndex> readIndex(Secret secret) {
-        if (secret == null || !has(secret, NodeConfig.SECRET_KEY_V3)) {
+        if (secret == null || !has(secret, NodeConfig.SECRET_KEY_V4)) {
             return Optional.empty();
         }
         try {
             return Optional.of(NodeConfigCodec.readIndex(new String(
-                    Base64.getDecoder().decode(secret.getData().get(NodeConfig.SECRET_KEY_V3)),
+                    Base64.getDecoder().decode(secret.getData().get(NodeConfig.SECRET_KEY_V4)),
                     StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {
             long generation = annotatedGeneration(secret);
@@ -85,7 +95,7 @@ public final class NodeConfigSecret {
                     NodeConfig.SECRET_NAME,
                     generation,
                     e.getMessage());
-            return Optional.of(new NodeConfigIndex(NodeConfigIndex.API_VERSION, generation, List.of(), null));
+            return Optional.of(new NodeConfigIndex(NodeConfigIndex.API_VERSION, generation, 0, List.of(), null));
         }
     }
 

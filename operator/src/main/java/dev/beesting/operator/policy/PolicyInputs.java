@@ -3,6 +3,7 @@ package dev.beesting.operator.policy;
 import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
 import dev.beesting.api.nodeconfig.NodeConfigIndex;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * @param namespaceLabels namespace name to its labels
  * @param secretData Secret name (in the operator namespace) to its decoded data
  * @param current the node config currently stored (v2 where stored, else v1), if any
- * @param currentIndex the format v3 index currently stored, if any
+ * @param currentIndex the format v4 index currently stored, if any
+ * @param currentObjects the format v4 policy objects currently stored, by Secret name
  * @param formats which formats to store
  * @param currentV1 the v1 document currently stored, if any
  * @param decoy the decoy settings agents get, once the decoy's key exists
@@ -28,6 +30,7 @@ public record PolicyInputs(
         Map<String, Map<String, String>> secretData,
         Optional<NodeConfig> current,
         Optional<NodeConfigIndex> currentIndex,
+        Map<String, PolicyObject.Stored> currentObjects,
         StoredFormats formats,
         Optional<NodeConfig> currentV1,
         Optional<DecoySettings> decoy) {
@@ -36,9 +39,10 @@ public record PolicyInputs(
         policies = List.copyOf(policies);
         namespaceLabels = Map.copyOf(namespaceLabels);
         secretData = Map.copyOf(secretData);
+        currentObjects = Map.copyOf(currentObjects);
     }
 
-    /** Inputs of a cluster without format v3 whose nodes all read v2, or (v1Wanted) not all yet. */
+    /** Inputs of a cluster without format v4 whose nodes all read v2, or (v1Wanted) not all yet. */
     public PolicyInputs(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
@@ -55,12 +59,13 @@ public record PolicyInputs(
                 secretData,
                 current,
                 Optional.empty(),
+                Map.of(),
                 new StoredFormats(v1Wanted, true, false),
                 currentV1,
                 decoy);
     }
 
-    /** Inputs of a cluster without format v3 whose nodes all read v2, without a decoy. */
+    /** Inputs of a cluster without format v4 whose nodes all read v2, without a decoy. */
     public PolicyInputs(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
@@ -78,7 +83,7 @@ public record PolicyInputs(
                 Optional.empty());
     }
 
-    /** Inputs of a cluster without format v3 whose nodes all read v2, with the decoy settings agents get. */
+    /** Inputs of a cluster without format v4 whose nodes all read v2, with the decoy settings agents get. */
     public PolicyInputs(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
@@ -94,11 +99,23 @@ public record PolicyInputs(
         return formats.v1();
     }
 
+    /** What is stored: the v4 index and its objects where stored, else the stored document. */
+    Optional<StoredConfig> before() {
+        return StoredConfig.of(current, currentIndex, currentObjects);
+    }
+
     /**
-     * What is stored, as an index: the stored v3 index, else the index the stored document would have (it names the
-     * same policy versions by the same hashes when that document is v2).
+     * The highest generation anything stored carries: a new write takes the next, so generations only count up even
+     * where the stored formats disagree (v2 written while v4 was not, objects left by an earlier operator).
      */
-    public Optional<NodeConfigIndex> before() {
-        return currentIndex.or(() -> current.map(NodeConfigIndex::of));
+    long newestGeneration() {
+        long newest = 0;
+        newest = Math.max(newest, current.map(NodeConfig::generation).orElse(0L));
+        newest = Math.max(newest, currentV1.map(NodeConfig::generation).orElse(0L));
+        newest = Math.max(newest, currentIndex.map(NodeConfigIndex::generation).orElse(0L));
+        for (PolicyObject.Stored object : currentObjects.values()) {
+            newest = Math.max(newest, object.generation());
+        }
+        return newest;
     }
 }

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Format v3's per-policy Secrets in their own namespace: written before the index that names them, deleted after the
+ * Format v4's per-policy Secrets in their own namespace: written before the index that names them, deleted after the
  * index stops naming them, so an agent never meets an index whose objects are not there yet. A Secret is written only
- * when its document changed, so a policy edit rewrites that policy's object alone.
+ * when its document or generations changed (the compiler keeps both for an unchanged policy), so a policy edit rewrites
+ * that policy's object alone; objects are written in the order of their generations, which the agents rely on.
  */
 final class PolicyObjects {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyObjects.class);
@@ -65,39 +66,68 @@ final class PolicyObjects {
         return policy == null ? Set.of() : Set.of(new ResourceID(policy));
     }
 
-    /** Creates or updates the objects whose document differs from the cached one; before the index is written. */
-    void writeChanged(KubernetesClient client, CompilationResult result) {
-        result.config().policies().forEach(policy -> {
-            String name = PolicyObject.secretName(policy.name());
-            String document = result.objects().get(name);
-            Secret cached = cache.get(new ResourceID(name, namespace)).orElse(null);
-            if (cached != null && document.equals(document(cached))) {
-                return;
+    /** The stored objects, by Secret name, as the compiler compares them. */
+    Map<String, PolicyObject.Stored> stored() {
+        if (cache == null) {
+            return Map.of();
+        }
+        Map<String, PolicyObject.Stored> stored = new java.util.HashMap<>();
+        cache.list().forEach(secret -> {
+            String document = document(secret);
+            if (document != null) {
+                stored.put(
+                        secret.getMetadata().getName(),
+                        PolicyObject.Stored.of(document, secret.getMetadata().getAnnotations()));
             }
-            Secret desired = render(name, policy.name(), document);
-            var resource = client.secrets().inNamespace(namespace).resource(desired);
-            ResourceID primary = new ResourceID(policy.name());
-            // the cache is told at once, so the next reconcile compares with what was just written
-            if (cached == null) {
-                cache.handleRecentResourceCreate(primary, resource.createOr(NonDeletingOperation::update));
-            } else {
-                cache.handleRecentResourceUpdate(primary, resource.update(), cached);
-            }
-            LOG.info(
-                    "policy object written policy={} object={}/{} generation={} bytes={}",
-                    policy.name(),
-                    namespace,
-                    name,
-                    result.config().generation(),
-                    document.getBytes(StandardCharsets.UTF_8).length);
         });
+        return stored;
+    }
+
+    /** Creates or updates the objects that differ from the cached ones, oldest generation first; before the index. */
+    void writeChanged(KubernetesClient client, CompilationResult result) {
+        result.objects().entrySet().stream()
+                .sorted(java.util.Comparator.comparingLong(e -> e.getValue().generation()))
+                .forEach(entry -> {
+                    String policy = entry.getKey();
+                    PolicyObject.Stored object = entry.getValue();
+                    String name = PolicyObject.secretName(policy);
+                    Secret cached = cache.get(new ResourceID(name, namespace)).orElse(null);
+                    if (cached != null && object.equals(storedOf(cached))) {
+                        return;
+                    }
+                    Secret desired = render(name, policy, object);
+                    var resource = client.secrets().inNamespace(namespace).resource(desired);
+                    ResourceID primary = new ResourceID(policy);
+                    // the cache is told at once, so the next reconcile compares with what was just written
+                    if (cached == null) {
+                        cache.handleRecentResourceCreate(primary, resource.createOr(NonDeletingOperation::update));
+                    } else {
+                        cache.handleRecentResourceUpdate(primary, resource.update(), cached);
+                    }
+                    LOG.info(
+                            "policy object written policy={} object={}/{} generation={} indexGeneration={} bytes={}",
+                            policy,
+                            namespace,
+                            name,
+                            object.generation(),
+                            object.indexGeneration(),
+                            object.document().getBytes(StandardCharsets.UTF_8).length);
+                });
+    }
+
+    private static PolicyObject.Stored storedOf(Secret secret) {
+        String document = document(secret);
+        return document == null
+                ? null
+                : PolicyObject.Stored.of(document, secret.getMetadata().getAnnotations());
     }
 
     /** Deletes the objects the index no longer names; after the index is written. */
     void deleteUnlisted(KubernetesClient client, CompilationResult result) {
+        Set<String> listed = new java.util.HashSet<>();
+        result.objects().keySet().forEach(policy -> listed.add(PolicyObject.secretName(policy)));
         cache.list()
-                .filter(secret ->
-                        !result.objects().containsKey(secret.getMetadata().getName()))
+                .filter(secret -> !listed.contains(secret.getMetadata().getName()))
                 .forEach(secret -> {
                     client.secrets()
                             .inNamespace(namespace)
@@ -107,22 +137,24 @@ final class PolicyObjects {
                             "policy object deleted, the index no longer names it object={}/{} generation={}",
                             namespace,
                             secret.getMetadata().getName(),
-                            result.config().generation());
+                            result.index().generation());
                 });
     }
 
-    private Secret render(String name, String policy, String document) {
+    private Secret render(String name, String policy, PolicyObject.Stored object) {
+        Map<String, String> annotations = new java.util.HashMap<>(object.annotations());
+        annotations.put(PolicyObject.POLICY_ANNOTATION, policy);
         return new SecretBuilder()
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace(namespace)
                 .withLabels(PolicyObject.LABELS)
-                .withAnnotations(Map.of(PolicyObject.POLICY_ANNOTATION, policy))
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withType("Opaque")
                 .withData(Map.of(
                         PolicyObject.DATA_KEY,
-                        Base64.getEncoder().encodeToString(document.getBytes(StandardCharsets.UTF_8))))
+                        Base64.getEncoder().encodeToString(object.document().getBytes(StandardCharsets.UTF_8))))
                 .build();
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.NodeConfig;
-import dev.beesting.api.nodeconfig.NodeConfigIndex;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
 import java.util.List;
@@ -46,7 +45,7 @@ class FirstCarryingGenerationTest {
 
     private Long since(Optional<NodeConfig> before, NodeConfig now) {
         return HoneytokenPolicyReconciler.firstCarryingGeneration(
-                policy, new PolicyOutcome.Compiled(V1), before.map(NodeConfigIndex::of), now);
+                policy, new PolicyOutcome.Compiled(V1), before.map(StoredConfig::of), now);
     }
 
     private static NodeConfig config(long generation, CompiledPolicy... policies) {

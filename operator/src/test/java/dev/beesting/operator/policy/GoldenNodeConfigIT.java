@@ -11,6 +11,7 @@ import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.StoredNodeConfig;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Golden files: {@code golden/<case>/input.yaml} (namespaces, Secrets, policies) in, the node config
- * ({@code config.json} in format v1, {@code config-v2.json} in v2 and the v3 index {@code config-v3.json}, uids, hashes
- * and the config generation blanked; v3's policy objects must assemble into exactly the v2 document) and every
+ * ({@code config.json} in format v1, {@code config-v2.json} in v2 and the v4 index {@code config-v4.json}, uids
+ * and the generations blanked; v4's policy objects must assemble into exactly the v2 document) and every
  * policy's Accepted condition ({@code accepted.txt}) out. Run with
  * {@code -Dgolden.update=true} to rewrite the expected files after an intended change, then review the diff.
  */
@@ -88,30 +88,32 @@ class GoldenNodeConfigIT {
                     .create();
             return admin;
         });
-        cluster.node("v2-agent", NodeConfig.FORMAT_V2); // so v2 is stored beside v3, to compare with
+        cluster.node("v2-agent", NodeConfig.FORMAT_V2); // so v2 is stored beside v4, to compare with
         List<String> policies = applyInputs(name);
         await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> policies.stream().map(this::acceptedLine).toList(), lines -> !lines.contains(null));
+        // the v2 document carries the generation of the last v4 write: once they agree, the index and objects are in
         NodeConfigIndex index = await().atMost(OperatorHarness.PATIENCE)
                 .until(
                         () -> readIndex().orElse(null),
                         i -> i != null
-                                && i.generation()
+                                && index(i).generation()
                                         == cluster.nodeConfig().orElseThrow().generation());
         NodeConfig v2 = cluster.nodeConfig().orElseThrow();
-        expect(GOLDEN.resolve(name).resolve("config-v3.json"), blankedIndex(index));
-        Map<String, String> objects = new HashMap<>();
-        cluster.client()
-                .secrets()
-                .inNamespace(PolicyObject.DEFAULT_NAMESPACE)
-                .list()
-                .getItems()
-                .forEach(s -> objects.put(
-                        s.getMetadata().getName(),
-                        OperatorHarness.decode(s.getData().get(PolicyObject.DATA_KEY))));
+        expect(GOLDEN.resolve(name).resolve("config-v4.json"), blankedIndex(index));
+        Map<String, PolicyObject.Stored> objects = StoredNodeConfig.objects(cluster.client());
         assertThat(index.assemble(o -> Optional.ofNullable(objects.get(o))))
                 .isEqualTo(new NodeConfigIndex.Assembly.Complete(v2));
         assertThat(objects).hasSameSizeAs(index.policies());
+    }
+
+    /** What the index and the stored objects assemble into, or a config at generation -1 when they are not whole. */
+    private NodeConfig index(NodeConfigIndex index) {
+        Map<String, PolicyObject.Stored> objects = StoredNodeConfig.objects(cluster.client());
+        return switch (index.assemble(o -> Optional.ofNullable(objects.get(o)))) {
+            case NodeConfigIndex.Assembly.Complete(NodeConfig config) -> config;
+            case NodeConfigIndex.Assembly.Waiting waiting -> new NodeConfig(NodeConfig.API_VERSION_V2, -1, List.of());
+        };
     }
 
     /** Applies the case's inputs; returns the names of its policies, sorted. */
@@ -137,14 +139,14 @@ class GoldenNodeConfigIT {
                 .get());
     }
 
-    /** The index, indented for review, with its generation and hashes (which cover the policies' uids) blanked. */
+    /** The index, indented for review, with its generations blanked. */
     private static String blankedIndex(NodeConfigIndex index) throws IOException {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         String indented = mapper.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(mapper.readTree(NodeConfigCodec.writeIndex(index)))
                 + "\n";
-        return indented.replaceAll("\"hash\" : \"[0-9a-f]*\"", "\"hash\" : \"<hash>\"")
-                .replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"");
+        return indented.replaceFirst("(?m)^  \"generation\" : \\d+", "  \"generation\" : \"<generation>\"")
+                .replaceFirst("(?m)^  \"newestObject\" : \\d+", "  \"newestObject\" : \"<generation>\"");
     }
 
     private static String blanked(dev.beesting.api.nodeconfig.NodeConfig config) {

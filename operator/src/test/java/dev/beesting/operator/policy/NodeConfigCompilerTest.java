@@ -8,6 +8,8 @@ import dev.beesting.api.decoy.DecoyKey;
 import dev.beesting.api.nodeconfig.CompiledPolicy;
 import dev.beesting.api.nodeconfig.DecoySettings;
 import dev.beesting.api.nodeconfig.NodeConfig;
+import dev.beesting.api.nodeconfig.NodeConfigIndex;
+import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
 import dev.beesting.api.v1alpha1.TokenContent;
 import dev.beesting.api.v1alpha1.TokenSpec;
@@ -152,6 +154,96 @@ class NodeConfigCompilerTest {
                 Optional.of(rotated)));
         assertThat(next.config().generation()).isEqualTo(one.config().generation() + 1);
         assertThat(next.json()).contains("\"previousKey\"");
+    }
+
+    @Test
+    void withV4EveryWriteTakesTheNextGenerationAndAnEditLeavesTheIndexAlone() {
+        HoneytokenPolicy a = policy("a", "2025-01-01T00:00:00Z", null, literal("/a", "x"));
+        HoneytokenPolicy b = policy("b", "2025-01-02T00:00:00Z", null, literal("/b", "y"));
+        CompilationResult first = compiler.compile(v4(null, a));
+        // the object first, then the index that names it
+        assertThat(first.objects().get("a").generation()).isEqualTo(1);
+        assertThat(first.objects().get("a").indexGeneration()).isEqualTo(2);
+        assertThat(first.index()).isEqualTo(new NodeConfigIndex(NodeConfigIndex.API_VERSION, 2, 1, List.of("a"), null));
+        assertThat(first.config().generation()).isEqualTo(2);
+
+        CompilationResult same = compiler.compile(v4(first, a));
+        assertThat(same.config().generation()).isEqualTo(2);
+        assertThat(same.index()).isEqualTo(first.index());
+        assertThat(same.objects()).isEqualTo(first.objects());
+
+        a.getSpec().tokens.getFirst().content.value = "edited";
+        a.getMetadata().setGeneration(2L);
+        CompilationResult edited = compiler.compile(v4(first, a));
+        assertThat(edited.index()).as("an edit rewrites the object alone").isEqualTo(first.index());
+        assertThat(edited.objects().get("a"))
+                .returns(3L, PolicyObject.Stored::generation)
+                .returns(2L, PolicyObject.Stored::indexGeneration);
+        assertThat(edited.config().generation()).isEqualTo(3);
+
+        // a change of two objects and the set: one generation per write, in name order, the index last
+        a.getSpec().tokens.getFirst().content.value = "again";
+        a.getMetadata().setGeneration(3L);
+        CompilationResult added = compiler.compile(v4(edited, a, b));
+        assertThat(added.objects().get("a").generation()).isEqualTo(4);
+        assertThat(added.objects().get("b").generation()).isEqualTo(5);
+        assertThat(added.objects().values())
+                .allSatisfy(o -> assertThat(o.indexGeneration()).isEqualTo(6));
+        assertThat(added.index())
+                .isEqualTo(new NodeConfigIndex(NodeConfigIndex.API_VERSION, 6, 5, List.of("a", "b"), null));
+        assertThat(added.config().generation()).isEqualTo(6);
+
+        CompilationResult removed = compiler.compile(v4(added, b));
+        assertThat(removed.objects())
+                .containsOnlyKeys("b")
+                .containsEntry("b", added.objects().get("b"));
+        assertThat(removed.index())
+                .isEqualTo(new NodeConfigIndex(NodeConfigIndex.API_VERSION, 7, 5, List.of("b"), null));
+    }
+
+    @Test
+    void withV4ANamespaceRelabelThatChangesOnlyV1WritesTheIndexAgain() {
+        HoneytokenPolicy a = policy("a", "2025-01-01T00:00:00Z", Map.of("protect", "true"), literal("/a", "x"));
+        CompilationResult first = compiler.compile(v4(null, a));
+        PolicyInputs relabelled = new PolicyInputs(
+                "beesting-system",
+                List.of(a),
+                Map.of("cms", Map.of("protect", "true")),
+                Map.of(),
+                Optional.of(first.config()),
+                Optional.of(first.index()),
+                stored(first),
+                new StoredFormats(true, true, true),
+                Optional.of(first.v1()),
+                Optional.empty());
+
+        CompilationResult next = compiler.compile(relabelled);
+
+        assertThat(next.objects()).isEqualTo(first.objects());
+        assertThat(next.index().generation()).isEqualTo(first.index().generation() + 1);
+        assertThat(next.config().generation()).isEqualTo(next.index().generation());
+        assertThat(next.v1().policies().getFirst().namespaces()).containsExactly("cms");
+    }
+
+    /** Inputs with v4 alone stored as {@code before} left it. */
+    private static PolicyInputs v4(CompilationResult before, HoneytokenPolicy... policies) {
+        return new PolicyInputs(
+                "beesting-system",
+                List.of(policies),
+                NAMESPACES,
+                Map.of(),
+                Optional.empty(),
+                Optional.ofNullable(before).map(CompilationResult::index),
+                before == null ? Map.of() : stored(before),
+                new StoredFormats(false, false, true),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    private static Map<String, PolicyObject.Stored> stored(CompilationResult result) {
+        Map<String, PolicyObject.Stored> stored = new java.util.HashMap<>();
+        result.objects().forEach((policy, object) -> stored.put(PolicyObject.secretName(policy), object));
+        return stored;
     }
 
     private static PolicyInputs inputs(Optional<NodeConfig> current, HoneytokenPolicy... policies) {

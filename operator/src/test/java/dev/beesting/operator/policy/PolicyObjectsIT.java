@@ -9,6 +9,7 @@ import dev.beesting.api.nodeconfig.PolicyObject;
 import dev.beesting.operator.OperatorSettings;
 import dev.beesting.operator.testing.KubeApi;
 import dev.beesting.operator.testing.OperatorHarness;
+import dev.beesting.operator.testing.StoredNodeConfig;
 import dev.beesting.operator.testing.TestPolicies;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Node config format v3: an index in the node config Secret and one Secret per policy in a namespace of its own. */
+/** Node config format v4: an index in the node config Secret and one Secret per policy in a namespace of its own. */
 @Tag(KubeApi.TAG)
 class PolicyObjectsIT {
     private static final String OBJECTS = PolicyObject.DEFAULT_NAMESPACE;
@@ -50,14 +51,15 @@ class PolicyObjectsIT {
     }
 
     @Test
-    void aPolicyEditRewritesThatPolicysObjectAndTheIndexAndNothingElse() {
-        cluster.node("worker-1", NodeConfig.FORMAT_V3);
+    void aPolicyEditRewritesThatPolicysObjectAndNothingElse() {
+        cluster.node("worker-1", NodeConfig.FORMAT_V4);
         cluster.policy(TestPolicies.AWS_POLICY);
         cluster.client().resource(literal("other", "bait")).create();
-        NodeConfigIndex first = awaitIndex(i -> i.policies().size() == 2);
-        assertThat(storedKeys()).as("every node reads v3").isEqualTo(Set.of(NodeConfig.SECRET_KEY_V3));
+        NodeConfigIndex index = awaitIndex(i -> i.policies().size() == 2);
+        assertThat(storedKeys()).as("every node reads v4").isEqualTo(Set.of(NodeConfig.SECRET_KEY_V4));
         assertThat(objects()).containsOnlyKeys(PolicyObject.secretName("fake-aws"), PolicyObject.secretName("other"));
-        assertThat(assemble(first)).isInstanceOf(NodeConfigIndex.Assembly.Complete.class);
+        NodeConfig first = ((NodeConfigIndex.Assembly.Complete) assemble(index)).config();
+        assertThat(first.generation()).isEqualTo(index.generation());
         Map<String, String> versionsBefore = versions();
         String indexVersion = indexSecret().getMetadata().getResourceVersion();
 
@@ -69,23 +71,50 @@ class PolicyObjectsIT {
                     return policy;
                 });
 
-        NodeConfigIndex second = awaitIndex(i -> i.generation() == first.generation() + 1);
+        await().atMost(OperatorHarness.PATIENCE)
+                .until(() -> objects()
+                        .get(PolicyObject.secretName("other"))
+                        .document()
+                        .contains("edited"));
         Map<String, String> versionsAfter = versions();
         assertThat(versionsAfter.get(PolicyObject.secretName("fake-aws")))
                 .as("the policy nobody edited keeps its object untouched")
                 .isEqualTo(versionsBefore.get(PolicyObject.secretName("fake-aws")));
-        assertThat(versionsAfter.get(PolicyObject.secretName("other")))
-                .isNotEqualTo(versionsBefore.get(PolicyObject.secretName("other")));
-        assertThat(indexSecret().getMetadata().getResourceVersion()).isNotEqualTo(indexVersion);
-        assertThat(second.policies().get(0)).isEqualTo(first.policies().get(0));
-        NodeConfig assembled = ((NodeConfigIndex.Assembly.Complete) assemble(second)).config();
+        assertThat(indexSecret().getMetadata().getResourceVersion())
+                .as("the index names policies, not versions: an edit leaves it alone")
+                .isEqualTo(indexVersion);
+        assertThat(objects().get(PolicyObject.secretName("other")))
+                .as("the edit is the next write, for the index already stored")
+                .returns(index.generation() + 1, PolicyObject.Stored::generation)
+                .returns(index.generation(), PolicyObject.Stored::indexGeneration);
+        NodeConfig assembled =
+                ((NodeConfigIndex.Assembly.Complete) assemble(readIndex().orElseThrow())).config();
+        assertThat(assembled.generation()).isEqualTo(index.generation() + 1);
         assertThat(assembled.bySelector()).isTrue();
         assertThat(assembled.policies().get(1).tokens().getFirst().value()).isEqualTo("edited");
+        cluster.awaitPolicy(
+                "other", p -> p.getStatus() != null && p.getStatus().configGeneration == index.generation() + 1);
+    }
+
+    @Test
+    void aNewPolicyIsWrittenBeforeTheIndexThatNamesIt() {
+        cluster.node("worker-1", NodeConfig.FORMAT_V4);
+        cluster.policy(TestPolicies.AWS_POLICY);
+        NodeConfigIndex first = awaitIndex(i -> i.policies().size() == 1);
+
+        cluster.client().resource(literal("other", "bait")).create();
+
+        NodeConfigIndex second = awaitIndex(i -> i.policies().size() == 2);
+        PolicyObject.Stored added = objects().get(PolicyObject.secretName("other"));
+        assertThat(added.generation()).isEqualTo(first.generation() + 1);
+        assertThat(added.indexGeneration()).isEqualTo(second.generation());
+        assertThat(second.generation()).isEqualTo(first.generation() + 2);
+        assertThat(second.newestObject()).isEqualTo(added.generation());
     }
 
     @Test
     void aDeletedPolicyLeavesTheIndexAndThenItsObjectGoes() {
-        cluster.node("worker-1", NodeConfig.FORMAT_V3);
+        cluster.node("worker-1", NodeConfig.FORMAT_V4);
         cluster.policy(TestPolicies.AWS_POLICY);
         cluster.client().resource(literal("other", "bait")).create();
         awaitIndex(i -> i.policies().size() == 2);
@@ -101,7 +130,7 @@ class PolicyObjectsIT {
     }
 
     @Test
-    void olderFormatsAreStoredBesideV3WhileANodeReadsOnlyThem() {
+    void olderFormatsAreStoredBesideV4WhileANodeReadsOnlyThem() {
         cluster.namespace("cms", Map.of());
         cluster.node("v2-agent", NodeConfig.FORMAT_V2);
         cluster.node("v1-agent", null);
@@ -109,16 +138,18 @@ class PolicyObjectsIT {
         NodeConfigIndex index = awaitIndex(i -> i.policies().size() == 1);
         await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> storedKeys()
-                        .equals(Set.of(NodeConfig.SECRET_KEY, NodeConfig.SECRET_KEY_V2, NodeConfig.SECRET_KEY_V3)));
+                        .equals(Set.of(NodeConfig.SECRET_KEY, NodeConfig.SECRET_KEY_V2, NodeConfig.SECRET_KEY_V4)));
         assertThat(cluster.nodeConfig().orElseThrow().generation()).isEqualTo(index.generation());
         assertThat(cluster.nodeConfigV1().orElseThrow().policies().getFirst().namespaces())
                 .contains("cms");
 
+        // an agent of the unreleased format v3 reads v2 too
         cluster.node("v1-agent", NodeConfig.FORMAT_V3);
         await().atMost(OperatorHarness.PATIENCE)
-                .until(() -> storedKeys().equals(Set.of(NodeConfig.SECRET_KEY_V2, NodeConfig.SECRET_KEY_V3)));
-        cluster.node("v2-agent", NodeConfig.FORMAT_V3);
-        await().atMost(OperatorHarness.PATIENCE).until(() -> storedKeys().equals(Set.of(NodeConfig.SECRET_KEY_V3)));
+                .until(() -> storedKeys().equals(Set.of(NodeConfig.SECRET_KEY_V2, NodeConfig.SECRET_KEY_V4)));
+        cluster.node("v1-agent", NodeConfig.FORMAT_V4);
+        cluster.node("v2-agent", NodeConfig.FORMAT_V4);
+        await().atMost(OperatorHarness.PATIENCE).until(() -> storedKeys().equals(Set.of(NodeConfig.SECRET_KEY_V4)));
         assertThat(readIndex().orElseThrow().generation())
                 .as("retiring a format changes no content")
                 .isEqualTo(index.generation());
@@ -165,12 +196,9 @@ class PolicyObjectsIT {
                 .getItems();
     }
 
-    /** Object name to its document. */
-    private Map<String, String> objects() {
-        return objectSecrets().stream()
-                .collect(Collectors.toMap(
-                        s -> s.getMetadata().getName(),
-                        s -> OperatorHarness.decode(s.getData().get(PolicyObject.DATA_KEY))));
+    /** Object name to what it stores. */
+    private Map<String, PolicyObject.Stored> objects() {
+        return StoredNodeConfig.objects(cluster.client());
     }
 
     private Map<String, String> versions() {
@@ -180,7 +208,7 @@ class PolicyObjectsIT {
     }
 
     private NodeConfigIndex.Assembly assemble(NodeConfigIndex index) {
-        Map<String, String> objects = objects();
+        Map<String, PolicyObject.Stored> objects = objects();
         return index.assemble(name -> Optional.ofNullable(objects.get(name)));
     }
 
@@ -188,7 +216,7 @@ class PolicyObjectsIT {
     void withoutTheNamespaceAtStartTheOperatorStoresV2Alone() {
         cluster.close();
         cluster = OperatorHarness.start();
-        cluster.node("worker-1", NodeConfig.FORMAT_V3);
+        cluster.node("worker-1", NodeConfig.FORMAT_V4);
         cluster.policy(TestPolicies.AWS_POLICY);
         cluster.awaitConfig(c -> c.policies().size() == 1);
         assertThat(storedKeys()).isEqualTo(Set.of(NodeConfig.SECRET_KEY_V2));

@@ -8,12 +8,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The node config the operator stored, whatever its format, as an agent would read it: v2 (or v1) where the Secret
- * has it, else the v3 index assembled with its policy objects (only once every object is at its hash). Where the
- * policy namespace exists and no node reports an older format, the operator stores v3 alone.
+ * has it, else the v4 index assembled with its policy objects (only once they are whole). Where the policy namespace
+ * exists and no node reports an older format, the operator stores v4 alone.
  */
 public final class StoredNodeConfig {
     private StoredNodeConfig() {}
@@ -28,22 +30,31 @@ public final class StoredNodeConfig {
         if (stored.isPresent()) {
             return stored;
         }
-        return NodeConfigSecret.readIndex(secret)
-                .flatMap(index -> switch (index.assemble(name -> document(client, name))) {
-                    case NodeConfigIndex.Assembly.Complete(NodeConfig config) -> Optional.of(config);
-                    case NodeConfigIndex.Assembly.Waiting waiting -> Optional.empty();
-                });
+        return NodeConfigSecret.readIndex(secret).flatMap(index -> switch (index.assemble(
+                name -> Optional.ofNullable(objects(client).get(name)))) {
+            case NodeConfigIndex.Assembly.Complete(NodeConfig config) -> Optional.of(config);
+            case NodeConfigIndex.Assembly.Waiting waiting -> Optional.empty();
+        });
     }
 
-    private static Optional<String> document(KubernetesClient client, String name) {
-        Secret object = client.secrets()
+    /** The policy objects stored in the default policy namespace, by Secret name. */
+    public static Map<String, PolicyObject.Stored> objects(KubernetesClient client) {
+        Map<String, PolicyObject.Stored> objects = new HashMap<>();
+        client
+                .secrets()
                 .inNamespace(PolicyObject.DEFAULT_NAMESPACE)
-                .withName(name)
-                .get();
-        if (object == null || object.getData() == null || object.getData().get(PolicyObject.DATA_KEY) == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new String(
-                Base64.getDecoder().decode(object.getData().get(PolicyObject.DATA_KEY)), StandardCharsets.UTF_8));
+                .withLabel(PolicyObject.COMPONENT_LABEL, PolicyObject.COMPONENT)
+                .list()
+                .getItems()
+                .stream()
+                .filter(s -> s.getData() != null && s.getData().get(PolicyObject.DATA_KEY) != null)
+                .forEach(s -> objects.put(
+                        s.getMetadata().getName(),
+                        PolicyObject.Stored.of(
+                                new String(
+                                        Base64.getDecoder().decode(s.getData().get(PolicyObject.DATA_KEY)),
+                                        StandardCharsets.UTF_8),
+                                s.getMetadata().getAnnotations())));
+        return objects;
     }
 }

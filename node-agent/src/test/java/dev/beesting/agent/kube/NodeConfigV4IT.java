@@ -24,13 +24,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Node config format v3: an index in the node config Secret, one Secret per policy in their own namespace. */
-class NodeConfigV3IT {
+/**
+ * Node config format v4: an index in the node config Secret, one Secret per policy in their own namespace, each write
+ * at the next generation, as the operator makes them.
+ */
+class NodeConfigV4IT {
     private static final String NAMESPACE = "beesting-system";
     private static final String OBJECTS = PolicyObject.DEFAULT_NAMESPACE;
 
     private final MockApiServer apiServer = new MockApiServer();
     private final KubernetesClient client = apiServer.client();
+    private long generation;
+    private long indexGeneration;
+    private final Map<String, Long> objectGenerations = new LinkedHashMap<>();
 
     @AfterEach
     void stop() {
@@ -56,32 +62,53 @@ class NodeConfigV3IT {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The operator's order: every object first, the index last; v2 beside it when {@code withV2}. */
-    private void publish(long generation, boolean withV2, CompiledPolicy... policies) {
+    /** The operator's order for a new set of policies: every object first, the index that names them last. */
+    private void publish(boolean withV2, CompiledPolicy... policies) {
+        long next = generation + policies.length + 1;
         for (CompiledPolicy policy : policies) {
-            writeObject(policy);
+            writeObject(policy, next);
         }
-        writeIndex(generation, withV2, policies);
+        writeIndex(withV2, policies);
     }
 
-    private void writeObject(CompiledPolicy policy) {
+    /** An object write at the next generation, needing index generation {@code needs}. */
+    private void writeObject(CompiledPolicy policy, long needs) {
+        generation++;
+        objectGenerations.put(policy.name(), generation);
         client.resource(new SecretBuilder()
                         .withNewMetadata()
                         .withName(PolicyObject.secretName(policy.name()))
                         .withNamespace(OBJECTS)
                         .withLabels(PolicyObject.LABELS)
+                        .withAnnotations(new PolicyObject.Stored("", generation, needs).annotations())
                         .endMetadata()
                         .addToData(PolicyObject.DATA_KEY, base64(NodeConfigCodec.writePolicy(policy)))
                         .build())
                 .createOr(existing -> existing.update());
     }
 
-    private void writeIndex(long generation, boolean withV2, CompiledPolicy... policies) {
-        NodeConfig v2 = new NodeConfig(NodeConfig.API_VERSION_V2, generation, List.of(policies));
+    /** An edit: the object alone, for the index already written. */
+    private void edit(CompiledPolicy policy) {
+        writeObject(policy, indexGeneration);
+    }
+
+    private void writeIndex(boolean withV2, CompiledPolicy... policies) {
+        generation++;
+        indexGeneration = generation;
+        List<String> names =
+                java.util.Arrays.stream(policies).map(CompiledPolicy::name).toList();
+        long newestObject =
+                names.stream().mapToLong(objectGenerations::get).max().orElse(0);
         Map<String, String> data = new LinkedHashMap<>();
-        data.put(NodeConfig.SECRET_KEY_V3, base64(NodeConfigCodec.writeIndex(NodeConfigIndex.of(v2))));
+        data.put(
+                NodeConfig.SECRET_KEY_V4,
+                base64(NodeConfigCodec.writeIndex(
+                        new NodeConfigIndex(NodeConfigIndex.API_VERSION, generation, newestObject, names, null))));
         if (withV2) {
-            data.put(NodeConfig.SECRET_KEY_V2, base64(NodeConfigCodec.write(v2)));
+            data.put(
+                    NodeConfig.SECRET_KEY_V2,
+                    base64(NodeConfigCodec.write(
+                            new NodeConfig(NodeConfig.API_VERSION_V2, generation, List.of(policies)))));
         }
         Secret secret = new SecretBuilder()
                 .withNewMetadata()
@@ -105,43 +132,80 @@ class NodeConfigV3IT {
                 .orElse(null);
     }
 
+    private static void staysAt(NodeConfigWatcher watcher, long generation) {
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> watcher.get().generation() == generation);
+    }
+
     @Test
-    void theIndexAndItsObjectsAreAppliedAsOneV2ConfigAndTheAgentSaysItReadsV3() {
-        publish(1, false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
+    void theIndexAndItsObjectsAreAppliedAsOneV2ConfigAndTheAgentSaysItReadsV4() {
+        publish(false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
         try (NodeConfigWatcher watcher = start(Optional.empty())) {
-            await().until(() -> watcher.get().generation() == 1);
+            await().until(() -> watcher.get().generation() == 3);
             assertThat(watcher.get().bySelector()).isTrue();
             assertThat(watcher.get().policies())
                     .extracting(CompiledPolicy::name)
                     .containsExactly("fake-aws", "kubeconfig");
-            assertThat(watcher.format()).isEqualTo(NodeConfig.FORMAT_V3);
+            assertThat(watcher.format()).isEqualTo(NodeConfig.FORMAT_V4);
         }
     }
 
     @Test
-    void aGenerationIsAppliedOnlyOnceEveryObjectIsAtTheHashTheIndexNames() {
-        publish(1, false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
+    void anEditArrivesAsItsObjectAloneAtTheNextGeneration() {
+        publish(false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
         try (NodeConfigWatcher watcher = start(Optional.empty())) {
-            await().until(() -> watcher.get().generation() == 1);
+            await().until(() -> watcher.get().generation() == 3);
 
-            // the index arrives before the edited object: nothing of generation 2 is applied
-            writeIndex(2, false, policy("fake-aws", "edited"), policy("kubeconfig", "k"));
-            await().during(Duration.ofMillis(300))
-                    .atMost(Duration.ofSeconds(2))
-                    .until(() -> watcher.get().generation() == 1);
-            assertThat(value(watcher.get(), "fake-aws")).isEqualTo("a");
+            edit(policy("fake-aws", "edited"));
 
-            writeObject(policy("fake-aws", "edited"));
-            await().until(() -> watcher.get().generation() == 2);
+            await().until(() -> watcher.get().generation() == 4);
             assertThat(value(watcher.get(), "fake-aws")).isEqualTo("edited");
             assertThat(value(watcher.get(), "kubeconfig")).isEqualTo("k");
         }
     }
 
     @Test
+    void anObjectWrittenForTheNextIndexWaitsForIt() {
+        publish(false, policy("fake-aws", "a"));
+        try (NodeConfigWatcher watcher = start(Optional.empty())) {
+            await().until(() -> watcher.get().generation() == 2);
+
+            // a change that edits fake-aws and adds kubeconfig: both objects need index 5, which is not written yet
+            writeObject(policy("fake-aws", "edited"), 5);
+            writeObject(policy("kubeconfig", "k"), 5);
+            staysAt(watcher, 2);
+            assertThat(value(watcher.get(), "fake-aws")).isEqualTo("a");
+
+            writeIndex(false, policy("fake-aws", "edited"), policy("kubeconfig", "k"));
+            await().until(() -> watcher.get().generation() == 5);
+            assertThat(value(watcher.get(), "fake-aws")).isEqualTo("edited");
+            assertThat(value(watcher.get(), "kubeconfig")).isEqualTo("k");
+        }
+    }
+
+    @Test
+    void anIndexThatSawANewerObjectThanTheNodeHoldsWaitsForIt() {
+        publish(false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
+        try (NodeConfigWatcher watcher = start(Optional.empty())) {
+            await().until(() -> watcher.get().generation() == 3);
+            // the index says it saw an object write at 9; none is held, as if the objects' watch were behind
+            objectGenerations.put("kubeconfig", 9L);
+            generation = 9;
+            writeIndex(false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
+            staysAt(watcher, 3);
+
+            generation = 8;
+            edit(policy("kubeconfig", "at nine"));
+            await().until(() -> watcher.get().generation() == 10);
+            assertThat(value(watcher.get(), "kubeconfig")).isEqualTo("at nine");
+        }
+    }
+
+    @Test
     void aDeletedObjectOrIndexNeverDisarmsTheNode(@TempDir Path stateDir) {
         Path saved = stateDir.resolve(NodeConfigWatcher.SAVED);
-        publish(3, false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
+        publish(false, policy("fake-aws", "a"), policy("kubeconfig", "k"));
         try (NodeConfigWatcher watcher = start(Optional.of(saved))) {
             await().until(() -> watcher.get().generation() == 3);
 
@@ -149,16 +213,13 @@ class NodeConfigV3IT {
                     .inNamespace(OBJECTS)
                     .withName(PolicyObject.secretName("kubeconfig"))
                     .delete();
-            // a new index naming the deleted object is not applied either
-            writeIndex(4, false, policy("fake-aws", "b"), policy("kubeconfig", "k"));
-            writeObject(policy("fake-aws", "b"));
+            // an edit while the object is gone is not applied either
+            edit(policy("fake-aws", "b"));
             client.secrets()
                     .inNamespace(NAMESPACE)
                     .withName(NodeConfig.SECRET_NAME)
                     .delete();
-            await().during(Duration.ofMillis(300))
-                    .atMost(Duration.ofSeconds(2))
-                    .until(() -> watcher.get().generation() == 3);
+            staysAt(watcher, 3);
             assertThat(watcher.get().policies()).hasSize(2);
         }
         // a restart starts from the last good config, assembled and saved as v2
@@ -168,20 +229,21 @@ class NodeConfigV3IT {
             assertThat(value(watcher.get(), "kubeconfig")).isEqualTo("k");
 
             // the operator stops naming the deleted policy: the node follows
-            publish(5, false, policy("fake-aws", "b"));
+            writeIndex(false, policy("fake-aws", "b"));
             await().until(() -> watcher.get().generation() == 5);
             assertThat(watcher.get().policies())
                     .extracting(CompiledPolicy::name)
                     .containsExactly("fake-aws");
+            assertThat(value(watcher.get(), "fake-aws")).isEqualTo("b");
         }
     }
 
     @Test
     void anAgentThatCannotReadThePolicyNamespaceReadsV2AndSaysSo() {
-        publish(6, true, policy("fake-aws", "a"));
+        publish(true, policy("fake-aws", "a"));
         apiServer.fail(request -> request.getPath().contains("/namespaces/" + OBJECTS + "/"), 403, "forbidden");
         try (NodeConfigWatcher watcher = start(Optional.empty())) {
-            await().until(() -> watcher.get().generation() == 6);
+            await().until(() -> watcher.get().generation() == 2);
             assertThat(watcher.format()).isEqualTo(NodeConfig.FORMAT_V2);
             assertThat(value(watcher.get(), "fake-aws")).isEqualTo("a");
         }
@@ -189,9 +251,9 @@ class NodeConfigV3IT {
 
     @Test
     void anAgentWithoutAPolicyNamespaceReadsV2() {
-        publish(7, true, policy("fake-aws", "a"));
+        publish(true, policy("fake-aws", "a"));
         try (NodeConfigWatcher watcher = NodeConfigWatcher.start(client, NAMESPACE)) {
-            await().until(() -> watcher.get().generation() == 7);
+            await().until(() -> watcher.get().generation() == 2);
             assertThat(watcher.format()).isEqualTo(NodeConfig.FORMAT_V2);
         }
     }
