@@ -1,6 +1,7 @@
 package dev.beesting.operator;
 
 import dev.beesting.api.BuildInfo;
+import dev.beesting.logging.LogFormat;
 import dev.beesting.operator.decoy.DecoyCommand;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
