@@ -3,6 +3,7 @@ package dev.beesting.agent;
 import dev.beesting.agent.node.NodeCommand;
 import dev.beesting.agent.standalone.StandaloneCommand;
 import dev.beesting.api.BuildInfo;
+import dev.beesting.logging.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,10 +1,10 @@
 package dev.beesting.operator;
 
 import dev.beesting.api.BuildInfo;
+import dev.beesting.logging.LogFormat;
 import dev.beesting.operator.decoy.DecoyCommand;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Entry point of the cluster operator. */
@@ -23,12 +24,8 @@ import picocli.CommandLine.Option;
         subcommands = DecoyCommand.class,
         description = "Compiles HoneytokenPolicies into the node configuration that Beesting node agents apply.")
 public final class OperatorMain implements Callable<Integer> {
-    @Option(
-            names = "--namespace",
-            defaultValue = "${env:BEESTING_NAMESPACE:-" + OperatorSettings.DEFAULT_NAMESPACE + "}",
-            description = "Operator namespace: node config Secret, referenced Secrets, Lease (env BEESTING_NAMESPACE;"
-                    + " default: ${DEFAULT-VALUE}).")
-    String namespace;
+    @Mixin
+    CommonOptions common = new CommonOptions();
 
     @Option(
             names = "--policy-namespace",
@@ -62,12 +59,6 @@ public final class OperatorMain implements Callable<Integer> {
             defaultValue = "0.0.0.0",
             description = "Address of the health, readiness and metrics endpoints (default: ${DEFAULT-VALUE}).")
     String httpAddress;
-
-    @Option(
-            names = "--http-port",
-            defaultValue = "8080",
-            description = "Port of /healthz, /readyz and /metrics; 0 turns them off (default: ${DEFAULT-VALUE}).")
-    int httpPort;
 
     @Option(
             names = "--alert-retention",
@@ -108,11 +99,11 @@ public final class OperatorMain implements Callable<Integer> {
 
     OperatorSettings settings() {
         return new OperatorSettings(
-                namespace,
+                common.namespace(),
                 leaderElection,
                 leaseName,
                 identity,
-                httpPort == 0 ? Optional.empty() : Optional.of(new InetSocketAddress(httpAddress, httpPort)),
+                common.opsAddress(httpAddress),
                 Optional.ofNullable(alertRetention),
                 clusterName == null ? "" : clusterName,
                 policyNamespace);

@@ -35,17 +35,7 @@ public record OperatorSettings(
         policyNamespace = policyNamespace == null ? PolicyObject.DEFAULT_NAMESPACE : policyNamespace;
     }
 
-    public OperatorSettings(
-            String namespace,
-            boolean leaderElection,
-            String leaseName,
-            String identity,
-            Optional<InetSocketAddress> opsAddress,
-            Optional<Duration> alertRetention,
-            String clusterName) {
-        this(namespace, leaderElection, leaseName, identity, opsAddress, alertRetention, clusterName, null);
-    }
-
+    /** Without a cluster name for decoy credentials, with the default policy namespace. */
     public OperatorSettings(
             String namespace,
             boolean leaderElection,
@@ -53,7 +43,7 @@ public record OperatorSettings(
             String identity,
             Optional<InetSocketAddress> opsAddress,
             Optional<Duration> alertRetention) {
-        this(namespace, leaderElection, leaseName, identity, opsAddress, alertRetention, "");
+        this(namespace, leaderElection, leaseName, identity, opsAddress, alertRetention, "", null);
     }
 
     /** Settings for tests: no leader election, no HTTP, no retention. */

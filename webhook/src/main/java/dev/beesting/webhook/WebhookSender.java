@@ -112,9 +112,7 @@ public final class WebhookSender<T> implements AutoCloseable {
     private final Function<? super T, ?> body;
     private final Function<? super T, String> path;
     private final BlockingQueue<T> queue;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final Counts counts = new Counts();
     private final Thread worker;
     private volatile boolean running = true;
 
@@ -137,26 +135,37 @@ public final class WebhookSender<T> implements AutoCloseable {
     /** Queues an alert; returns at once, never throws. */
     public void offer(T alert) {
         if (!queue.offer(alert)) {
-            long total = dropped.incrementAndGet();
+            long total = counts.dropped.incrementAndGet();
             if (Long.bitCount(total) == 1) {
                 LOG.warn("webhook queue full, alerts dropped url={} dropped={}", where, total);
             }
         }
     }
 
-    /** Alerts the receiver accepted. */
-    public long sent() {
-        return sent.get();
+    /** What became of the alerts offered so far, read live. */
+    public WebhookCounters counters() {
+        return counts;
     }
 
-    /** Alerts dropped because the queue was full. */
-    public long dropped() {
-        return dropped.get();
-    }
+    private static final class Counts implements WebhookCounters {
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong dropped = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
 
-    /** Alerts given up after every attempt failed. */
-    public long failed() {
-        return failed.get();
+        @Override
+        public long sent() {
+            return sent.get();
+        }
+
+        @Override
+        public long dropped() {
+            return dropped.get();
+        }
+
+        @Override
+        public long failed() {
+            return failed.get();
+        }
     }
 
     private void run() {
@@ -184,7 +193,7 @@ public final class WebhookSender<T> implements AutoCloseable {
         } catch (RuntimeException e) {
             // a fault of the caller's rendering: this alert is lost, the sender goes on with the next
             LOG.error("webhook cannot render an alert url={} error={}", where, e.toString(), e);
-            failed.incrementAndGet();
+            counts.failed.incrementAndGet();
             return;
         }
         Duration backoff = settings.backoffMin();
@@ -195,7 +204,7 @@ public final class WebhookSender<T> implements AutoCloseable {
                 HttpResponse<Void> response = send(request);
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    sent.incrementAndGet();
+                    counts.sent.incrementAndGet();
                     return;
                 }
                 problem = "HTTP " + status;
@@ -253,7 +262,7 @@ public final class WebhookSender<T> implements AutoCloseable {
     }
 
     private void giveUp(T alert, String problem, int attempts) {
-        failed.incrementAndGet();
+        counts.failed.incrementAndGet();
         LOG.error(
                 "webhook gave up on an alert url={} path={} attempts={} error={}",
                 where,

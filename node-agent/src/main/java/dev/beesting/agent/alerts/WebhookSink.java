@@ -1,5 +1,6 @@
 package dev.beesting.agent.alerts;
 
+import dev.beesting.webhook.WebhookCounters;
 import dev.beesting.webhook.WebhookSender;
 
 /**
@@ -28,19 +29,9 @@ public final class WebhookSink implements AlertSink {
         sender.offer(alert);
     }
 
-    /** Alerts the receiver accepted. */
-    public long sent() {
-        return sender.sent();
-    }
-
-    /** Alerts dropped because the queue was full. */
-    public long dropped() {
-        return sender.dropped();
-    }
-
-    /** Alerts given up after every attempt failed. */
-    public long failed() {
-        return sender.failed();
+    /** What became of the alerts published so far, for the metrics. */
+    public WebhookCounters counters() {
+        return sender.counters();
     }
 
     /** Sends what is queued (without further retries once asked to stop), then stops. */

@@ -34,43 +34,7 @@ public record NodeState(
         configFormat = configFormat == null ? NodeConfig.FORMAT_V2 : configFormat;
     }
 
-    /** A node whose agent reads format v2. */
-    public NodeState(
-            String runtimeName,
-            String runtimeVersion,
-            boolean nriConnected,
-            String detector,
-            long configGeneration,
-            int armedTokens,
-            int failedTokens,
-            Map<String, Integer> skippedTokens) {
-        this(
-                runtimeName,
-                runtimeVersion,
-                nriConnected,
-                detector,
-                configGeneration,
-                armedTokens,
-                failedTokens,
-                skippedTokens,
-                NodeConfig.FORMAT_V2);
-    }
-
-    /** The same state, reporting {@code format} as the config format read. */
-    public NodeState withConfigFormat(String format) {
-        return new NodeState(
-                runtimeName,
-                runtimeVersion,
-                nriConnected,
-                detector,
-                configGeneration,
-                armedTokens,
-                failedTokens,
-                skippedTokens,
-                format);
-    }
-
-    /** A node where no token was skipped. */
+    /** A node where no token was skipped, whose agent reads format v2 (tests and the fleet's simulated nodes). */
     public NodeState(
             String runtimeName,
             String runtimeVersion,
@@ -87,7 +51,22 @@ public record NodeState(
                 configGeneration,
                 armedTokens,
                 failedTokens,
-                Map.of());
+                Map.of(),
+                NodeConfig.FORMAT_V2);
+    }
+
+    /** The same state, reporting {@code format} as the config format read. */
+    public NodeState withConfigFormat(String format) {
+        return new NodeState(
+                runtimeName,
+                runtimeVersion,
+                nriConnected,
+                detector,
+                configGeneration,
+                armedTokens,
+                failedTokens,
+                skippedTokens,
+                format);
     }
 
     /** "name version", as the HoneytokenNode's runtime column shows it. */

@@ -6,6 +6,7 @@ import dev.beesting.agent.alerts.Alert;
 import dev.beesting.agent.alerts.AlertSink;
 import dev.beesting.api.BuildInfo;
 import dev.beesting.api.v1alpha1.Severity;
+import dev.beesting.webhook.WebhookCounters;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -53,9 +54,9 @@ public final class AgentMetrics implements AlertSink {
     private final Map<String, LongSupplier> apiWriteErrors = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> alertsRefused = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> tokensSkipped = new ConcurrentHashMap<>();
-    private final Map<String, LongSupplier> webhook = new ConcurrentHashMap<>();
     private final Info detector;
     private volatile BooleanSupplier nriConnected;
+    private volatile WebhookCounters webhook;
     private volatile LongSupplier configGeneration;
     private volatile LongSupplier alertWritesThrottled;
     private volatile IntSupplier alertWritesWaiting;
@@ -119,7 +120,12 @@ public final class AgentMetrics implements AlertSink {
                 .help("Alerts handed to the webhook, by result: sent, failed (given up after retries) or dropped"
                         + " (its queue was full).")
                 .labelNames("result")
-                .callback(callback -> webhook.forEach((result, total) -> callback.call(total.getAsLong(), result)))
+                .callback(callback -> {
+                    WebhookCounters counters = webhook;
+                    if (counters != null) {
+                        counters.forEach((result, total) -> callback.call(total, result));
+                    }
+                })
                 .register(registry);
         // absent until the agent knows (standalone has no NRI, the detector is armed after the start)
         GaugeWithCallback.builder()
@@ -250,8 +256,8 @@ public final class AgentMetrics implements AlertSink {
     }
 
     /** Exposes the webhook's delivery counts kept by the webhook sink ({@code sent}, {@code failed}, {@code dropped}). */
-    public void countWebhook(String result, LongSupplier total) {
-        webhook.put(result, total);
+    public void countWebhook(WebhookCounters counters) {
+        webhook = counters;
     }
 
     /** For the NRI wiring: one answered request and how long it took. */

@@ -185,7 +185,10 @@ public final class NodeAgent implements AutoCloseable {
         return Optional.ofNullable(handler.runtime());
     }
 
-    /** What the HoneytokenNode reports about this agent, with the config generation it has fully applied. */
+    /**
+     * What the HoneytokenNode reports about this agent, with the config generation it has fully applied; the config
+     * format read is v2 here, the config watcher's own where one runs ({@link NodeState#withConfigFormat}).
+     */
     public NodeState state() {
         RuntimeInfo info = handler.runtime();
         return new NodeState(
@@ -196,7 +199,8 @@ public final class NodeAgent implements AutoCloseable {
                 reconciler.appliedGeneration(),
                 planter.armedCount(),
                 (int) planter.failures(),
-                planter.skippedByPolicy());
+                planter.skippedByPolicy(),
+                NodeConfig.FORMAT_V2);
     }
 
     public TokenPlanter planter() {

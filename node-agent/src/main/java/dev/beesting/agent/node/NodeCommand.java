@@ -147,9 +147,7 @@ public final class NodeCommand implements Callable<Integer> {
         if (webhookSink.isPresent()) {
             WebhookSink sink = webhookSink.get();
             sinks.add(sink);
-            metrics.countWebhook("sent", sink::sent);
-            metrics.countWebhook("failed", sink::failed);
-            metrics.countWebhook("dropped", sink::dropped);
+            metrics.countWebhook(sink.counters());
         }
         Supplier<NodeConfig> config;
         // the agent follows every new generation: live tokens for running containers, removal of unwanted ones

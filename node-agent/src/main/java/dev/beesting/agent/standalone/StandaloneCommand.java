@@ -98,9 +98,7 @@ public final class StandaloneCommand implements Callable<Integer> {
                     .map(settings -> new WebhookSink(settings, StandaloneAgent.hostName()))
                     .ifPresent(sink -> {
                         sinks.add(sink);
-                        metrics.countWebhook("sent", sink::sent);
-                        metrics.countWebhook("failed", sink::failed);
-                        metrics.countWebhook("dropped", sink::dropped);
+                        metrics.countWebhook(sink.counters());
                     });
         } catch (IllegalArgumentException e) {
             detector.close();

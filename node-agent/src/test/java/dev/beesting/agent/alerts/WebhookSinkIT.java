@@ -126,7 +126,7 @@ class WebhookSinkIT {
         try (WebhookSink sink = new WebhookSink(settings(receiver(n -> 200, false), 16))) {
             sink.publish(alert(1));
             sink.publish(alert(2));
-            await().until(() -> sink.sent() == 2);
+            await().until(() -> sink.counters().sent() == 2);
         }
         assertThat(bodies.getFirst())
                 .startsWith("{\"time\":\"2026-11-23T10:00:00Z\",\"path\":\"/root/.aws/credentials\"")
@@ -138,9 +138,9 @@ class WebhookSinkIT {
     void aFailingReceiverIsRetriedWithBackoffUntilItAccepts() throws IOException {
         try (WebhookSink sink = new WebhookSink(settings(receiver(n -> n <= 2 ? 503 : 204, false), 16))) {
             sink.publish(alert(1));
-            await().until(() -> sink.sent() == 1);
+            await().until(() -> sink.counters().sent() == 1);
             assertThat(requests).hasValue(3);
-            assertThat(sink.failed()).isZero();
+            assertThat(sink.counters().failed()).isZero();
         }
     }
 
@@ -148,7 +148,7 @@ class WebhookSinkIT {
     void aReceiversRetryAfterIsHonouredInsteadOfTheBackoff() throws IOException {
         try (WebhookSink sink = new WebhookSink(settings(receiver(n -> n == 1 ? 429 : 200, false), 16))) {
             sink.publish(alert(1));
-            await().atMost(Duration.ofSeconds(10)).until(() -> sink.sent() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.counters().sent() == 1);
         }
         // the backoff alone would have come back after 10 to 20 ms
         assertThat(Duration.ofNanos(requestTimes.get(1) - requestTimes.get(0)))
@@ -160,7 +160,7 @@ class WebhookSinkIT {
         WebhookSender.Settings falco = settings(receiver(n -> 200, false), 16).withFormat(WebhookFormat.FALCOSIDEKICK);
         try (WebhookSink sink = new WebhookSink(falco, "ignored-when-the-alert-has-a-node")) {
             sink.publish(alert(3));
-            await().until(() -> sink.sent() == 1);
+            await().until(() -> sink.counters().sent() == 1);
         }
         JsonNode event = new ObjectMapper().readTree(bodies.getFirst());
         // what Falcosidekick's FalcoPayload.Check() requires: a known priority, a rule, a time, output fields
@@ -202,7 +202,7 @@ class WebhookSinkIT {
     void aRejectedAlertIsNotRetried() throws IOException {
         try (WebhookSink sink = new WebhookSink(settings(receiver(n -> 400, false), 16))) {
             sink.publish(alert(1));
-            await().until(() -> sink.failed() == 1);
+            await().until(() -> sink.counters().failed() == 1);
             assertThat(requests).hasValue(1);
         }
     }
@@ -220,9 +220,9 @@ class WebhookSinkIT {
             // a blocking publish would wait for the stalled receiver, i.e. forever: any bound far from that will do,
             // and a loaded CI machine needs room
             assertThat(publishing).isLessThan(Duration.ofSeconds(10));
-            assertThat(sink.dropped()).isEqualTo(1000 - 1 - 4);
+            assertThat(sink.counters().dropped()).isEqualTo(1000 - 1 - 4);
             release.countDown();
-            await().until(() -> sink.sent() == 5);
+            await().until(() -> sink.counters().sent() == 5);
         }
     }
 
@@ -234,7 +234,7 @@ class WebhookSinkIT {
         System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
         try (WebhookSink sink = new WebhookSink(settings(url, 1))) {
             sink.publish(alert(1));
-            await().until(() -> sink.failed() == 1);
+            await().until(() -> sink.counters().failed() == 1);
             sink.publish(alert(2));
             sink.publish(alert(3));
             sink.publish(alert(4)); // a full queue is logged too
@@ -295,7 +295,7 @@ class WebhookSinkIT {
         try (WebhookSink sink = new WebhookSink(oneQuickAttempt)) {
             sink.publish(alert(1));
             sink.publish(alert(2));
-            await().atMost(Duration.ofSeconds(5)).until(() -> sink.failed() == 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sink.counters().failed() == 2);
             assertThat(requests).hasValue(2);
         }
     }

@@ -7,6 +7,7 @@ import dev.beesting.agent.model.Opener;
 import dev.beesting.agent.model.TokenRef;
 import dev.beesting.api.v1alpha1.PolicyAction;
 import dev.beesting.api.v1alpha1.Severity;
+import dev.beesting.webhook.WebhookCounters;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class AgentMetricsIT {
+    private record Counts(long sent, long dropped, long failed) implements WebhookCounters {}
+
     private static final TokenRef TOKEN =
             new TokenRef("/root/.aws/credentials", "fake-aws", Severity.HIGH, PolicyAction.ALERT, List.of(), null);
 
@@ -54,7 +57,7 @@ class AgentMetricsIT {
             metrics.detectorArmed("fanotify");
             metrics.nriConnected(() -> false);
             metrics.configGeneration(() -> 7);
-            metrics.countWebhook("failed", () -> 4);
+            metrics.countWebhook(new Counts(0, 0, 4));
             metrics.alertWriteLimit(() -> 12, () -> 3);
 
             String body = scrape(port);

@@ -1,7 +1,7 @@
 package dev.beesting.operator.decoy;
 
 import dev.beesting.api.decoy.DecoyKey;
-import dev.beesting.operator.OperatorSettings;
+import dev.beesting.operator.CommonOptions;
 import dev.beesting.operator.ops.OpsServer;
 import dev.beesting.webhook.WebhookOptions;
 import dev.beesting.webhook.WebhookSender;
@@ -40,12 +40,8 @@ import picocli.CommandLine.Option;
 public final class DecoyCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DecoyCommand.class);
 
-    @Option(
-            names = "--namespace",
-            defaultValue = "${env:BEESTING_NAMESPACE:-" + OperatorSettings.DEFAULT_NAMESPACE + "}",
-            description = "Namespace of the decoy's Secrets and Service (env BEESTING_NAMESPACE; default:"
-                    + " ${DEFAULT-VALUE}).")
-    String namespace;
+    @Mixin
+    CommonOptions common = new CommonOptions();
 
     @Option(
             names = "--service-name",
@@ -66,13 +62,6 @@ public final class DecoyCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8443", description = "Port of the decoy API (default: ${DEFAULT-VALUE}).")
     int port;
-
-    @Option(
-            names = "--http-port",
-            defaultValue = "8080",
-            description = "Port of /healthz, /readyz and /metrics over plain HTTP; 0 turns them off (default:"
-                    + " ${DEFAULT-VALUE}).")
-    int httpPort;
 
     @Option(
             names = "--rate",
@@ -97,6 +86,7 @@ public final class DecoyCommand implements Callable<Integer> {
 
     /** The names a client inside the cluster may use for the Service, then the further ones. */
     public List<String> dnsNames() {
+        String namespace = common.namespace();
         List<String> names = new ArrayList<>(List.of(
                 serviceName,
                 serviceName + "." + namespace,
@@ -118,7 +108,7 @@ public final class DecoyCommand implements Callable<Integer> {
         limitTheJdkServer();
         Clock clock = Clock.systemUTC();
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            DecoySecrets secrets = new DecoySecrets(client, namespace, new SecureRandom(), clock);
+            DecoySecrets secrets = new DecoySecrets(client, common.namespace(), new SecureRandom(), clock);
             AtomicReference<List<DecoyKey>> keys = new AtomicReference<>(secrets.ensureKeys());
             DecoyTls tls = secrets.ensureTls(dnsNames(), List.of());
             PrometheusRegistry registry = new PrometheusRegistry();
@@ -135,17 +125,15 @@ public final class DecoyCommand implements Callable<Integer> {
             ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("decoy-keys").daemon(true).factory());
             CountDownLatch stopped = new CountDownLatch(1);
+            InetSocketAddress opsAt = common.opsAddress(address).orElse(null);
             try (DecoyServer server =
                             DecoyServer.start(settings, tls.serverContext(), keys::get, uses, metrics, clock);
-                    OpsServer ops = httpPort == 0
-                            ? null
-                            : new OpsServer(
-                                    new InetSocketAddress(address, httpPort), () -> true, () -> true, registry)) {
+                    OpsServer ops = opsAt == null ? null : new OpsServer(opsAt, () -> true, () -> true, registry)) {
                 refresh.scheduleWithFixedDelay(
                         () -> follow(secrets, keys), keyRefreshSeconds, keyRefreshSeconds, TimeUnit.SECONDS);
                 LOG.info(
                         "decoy started namespace={} keys={} names={} webhook={}",
-                        namespace,
+                        common.namespace(),
                         keys.get().stream().map(DecoyKey::id).toList(),
                         dnsNames(),
                         webhookSettings

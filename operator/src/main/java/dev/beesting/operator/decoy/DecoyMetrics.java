@@ -1,18 +1,16 @@
 package dev.beesting.operator.decoy;
 
+import dev.beesting.webhook.WebhookCounters;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 /** The decoy's counters; invalid and anonymous requests never name a pod, only a result. */
 public final class DecoyMetrics {
     private final Counter requests;
     private final Counter refused;
     private final Counter alerts;
-    private final Map<String, LongSupplier> webhook = new ConcurrentHashMap<>();
+    private volatile WebhookCounters webhook;
 
     public DecoyMetrics(PrometheusRegistry registry) {
         requests = Counter.builder()
@@ -38,7 +36,12 @@ public final class DecoyMetrics {
                 .help("Uses handed to the webhook, by result: sent, failed (given up after retries) or dropped"
                         + " (its queue was full).")
                 .labelNames("result")
-                .callback(callback -> webhook.forEach((result, total) -> callback.call(total.getAsLong(), result)))
+                .callback(callback -> {
+                    WebhookCounters counters = webhook;
+                    if (counters != null) {
+                        counters.forEach((result, total) -> callback.call(total, result));
+                    }
+                })
                 .register(registry);
         for (String result : new String[] {"valid", "invalid", "anonymous"}) {
             requests.labelValues(result);
@@ -46,8 +49,8 @@ public final class DecoyMetrics {
     }
 
     /** Exposes the webhook's delivery counts kept by its sender ({@code sent}, {@code failed}, {@code dropped}). */
-    public void countWebhook(String result, LongSupplier total) {
-        webhook.put(result, total);
+    public void countWebhook(WebhookCounters counters) {
+        webhook = counters;
     }
 
     void countRequest(String result) {

@@ -2,6 +2,7 @@ package dev.beesting.operator.decoy;
 
 import dev.beesting.api.decoy.DecoyOrigin;
 import dev.beesting.webhook.FalcoEvent;
+import dev.beesting.webhook.WebhookCounters;
 import dev.beesting.webhook.WebhookFormat;
 import dev.beesting.webhook.WebhookSender;
 import java.util.ArrayList;
@@ -30,9 +31,7 @@ public final class DecoyWebhook implements AutoCloseable {
                 settings,
                 delivery -> body(settings.format(), delivery.use(), delivery.tally()),
                 delivery -> delivery.use().origin().path());
-        metrics.countWebhook("sent", sender::sent);
-        metrics.countWebhook("failed", sender::failed);
-        metrics.countWebhook("dropped", sender::dropped);
+        metrics.countWebhook(sender.counters());
     }
 
     /** Queues one use with its tally so far; returns at once. */
@@ -88,19 +87,9 @@ public final class DecoyWebhook implements AutoCloseable {
         return List.copyOf(tags);
     }
 
-    /** Uses the receiver accepted. */
-    public long sent() {
-        return sender.sent();
-    }
-
-    /** Uses dropped because the queue was full. */
-    public long dropped() {
-        return sender.dropped();
-    }
-
-    /** Uses given up after every attempt failed. */
-    public long failed() {
-        return sender.failed();
+    /** What became of the uses offered so far. */
+    public WebhookCounters counters() {
+        return sender.counters();
     }
 
     /** Sends what is queued (without further retries once asked to stop), then stops. */

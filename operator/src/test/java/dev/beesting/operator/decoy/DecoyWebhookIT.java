@@ -150,7 +150,7 @@ class DecoyWebhookIT {
         assertThat(get("/api/v1/namespaces/kube-system/secrets", token)).isEqualTo(403);
 
         // one sender, first in first out: a POST for the invalid token would have come before this one
-        await().until(() -> webhook.sent() == 1);
+        await().until(() -> webhook.counters().sent() == 1);
         assertThat(bodies).hasSize(1);
         assertThat(bodies.getFirst()).isEqualTo(lines.getFirst());
         JsonNode use = new ObjectMapper().readTree(bodies.getFirst());
@@ -175,7 +175,7 @@ class DecoyWebhookIT {
         assertThat(get("/api/v1/namespaces/kube-system/secrets?limit=500", token))
                 .isEqualTo(403);
 
-        await().until(() -> webhook.sent() == 1);
+        await().until(() -> webhook.counters().sent() == 1);
         JsonNode event = new ObjectMapper().readTree(bodies.getFirst());
         assertThat(event.get("rule").asText()).isEqualTo("Beesting honeytoken used");
         assertThat(event.get("priority").asText()).isEqualTo("Alert"); // severity critical, as the agent maps it
@@ -208,9 +208,9 @@ class DecoyWebhookIT {
         for (int i = 0; i < 5; i++) {
             assertThat(get("/api/v1/pods", token)).isEqualTo(403);
         }
-        assertThat(webhook.dropped()).isEqualTo(4); // one queued behind the stalled one
+        assertThat(webhook.counters().dropped()).isEqualTo(4); // one queued behind the stalled one
         assertThat(deliveries("dropped")).isEqualTo(4);
         release.countDown();
-        await().until(() -> webhook.sent() == 2);
+        await().until(() -> webhook.counters().sent() == 2);
     }
 }

@@ -1,4 +1,4 @@
-package dev.beesting.operator;
+package dev.beesting.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -19,9 +19,9 @@ import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the operator's log lines look on stderr: {@code text} for people (the default) or {@code json}, one object per line
- * for log pipelines. Configured in code, so the image needs no configuration file. The agent has its own copy: the two binaries share
- * only the public API.
+ * How the agent's and the operator's log lines look on stderr: {@code text} for people (the default) or {@code json},
+ * one object per line for log pipelines. Configured in code, so the images need no configuration file; the agent's
+ * stdout stays the alerts' own.
  */
 public enum LogFormat {
     TEXT,
@@ -51,7 +51,7 @@ public enum LogFormat {
         }
     };
 
-    /** Switches the running operator's logging to this format. */
+    /** Switches the running process's logging to this format. */
     public void apply() {
         install((LoggerContext) LoggerFactory.getILoggerFactory(), STDERR);
     }
