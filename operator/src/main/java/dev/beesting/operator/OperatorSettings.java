@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param opsAddress where health, readiness and metrics are served; empty for none
  * @param alertRetention delete HoneytokenAlerts not seen for this long; empty keeps them forever
  * @param clusterName this cluster's name for decoy credentials; may be empty
- * @param policyNamespace where node config format v3 keeps its per-policy Secrets (nothing else lives there)
+ * @param policyNamespace where node config format v4 keeps its per-policy Secrets (nothing else lives there)
  */
 public record OperatorSettings(
         String namespace,

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param failedTokens tokens that could not be planted
  * @param skippedTokens tokens not planted because their container mounts that path, by policy (containers that
  *     still exist)
- * @param configFormat the newest node config format the agent reads ({@code v2}, or {@code v3} once it can read the
+ * @param configFormat the newest node config format the agent reads ({@code v2}, or {@code v4} once it can read the
  *     per-policy objects); the operator keeps older formats stored while some node reports an older one
  */
 public record NodeState(
