@@ -261,10 +261,11 @@ public final class FleetBench {
         long[] policySize = cluster.policyBytes((edits * 7 + 1) % policies);
         print(
                 "policy size",
-                "%d bytes: the edited HoneytokenPolicy as JSON (no status, no managed fields); its compiled document"
-                        + " %d bytes",
+                "%d bytes: the edited HoneytokenPolicy as the API server serves it (%d without status and managed"
+                        + " fields); its compiled document %d bytes",
                 policySize[0],
-                policySize[1]);
+                policySize[1],
+                policySize[2]);
         print(
                 "bytes per node, policy edit",
                 "%d bytes per node per edit (%d Secret watch events per edit; the node config Secret %d bytes as JSON,"

@@ -163,20 +163,23 @@ final class FleetCluster {
     }
 
     /**
-     * The size of policy {@code p}: its HoneytokenPolicy as the API server returns it (JSON, without managed fields and
-     * status) and, with v4, its compiled document as its object stores it; 0 where there is none.
+     * The size of policy {@code p}: its HoneytokenPolicy as the API server serves it (JSON, as a watch event carries it:
+     * status and managed fields included), the same without status and managed fields, and, with v4, its compiled
+     * document as its object stores it; 0 where there is none.
      */
     long[] policyBytes(int p) {
         HoneytokenPolicy stored =
                 admin.resources(HoneytokenPolicy.class).withName(policy(p)).get();
+        long served = utf8(Serialization.asJson(stored));
         stored.getMetadata().setManagedFields(null);
         stored.setStatus(null);
         var object =
                 StoredNodeConfig.objects(admin).get(dev.beesting.api.nodeconfig.PolicyObject.secretName(policy(p)));
-        return new long[] {
-            Serialization.asJson(stored).getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
-            object == null ? 0 : object.document().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-        };
+        return new long[] {served, utf8(Serialization.asJson(stored)), object == null ? 0 : utf8(object.document())};
+    }
+
+    private static long utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** Bytes of the config document (decoded) and of the Secret as JSON, as a watch event carries it. */

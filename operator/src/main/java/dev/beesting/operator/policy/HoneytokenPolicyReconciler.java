@@ -95,13 +95,18 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                         .withOnUpdateFilter(NamespaceToPolicyMapper::labelsChanged)
                         .build(),
                 context);
+        // the mapper counts the nodes of the cache it serves, which exists only once built
+        var nodeCache = new java.util.concurrent.atomic.AtomicReference<
+                InformerEventSource<HoneytokenNode, HoneytokenPolicy>>();
         var nodes = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(HoneytokenNode.class, HoneytokenPolicy.class)
                         .withName("nodes")
-                        .withSecondaryToPrimaryMapper(new NodeToPolicyMapper(policies))
+                        .withSecondaryToPrimaryMapper(new NodeToPolicyMapper(
+                                policies, () -> (int) nodeCache.get().list().count()))
                         .withOnUpdateFilter(NodeToPolicyMapper::generationChanged)
                         .build(),
                 context);
+        nodeCache.set(nodes);
         var alerts = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(HoneytokenAlert.class, HoneytokenPolicy.class)
                         .withName("alerts")

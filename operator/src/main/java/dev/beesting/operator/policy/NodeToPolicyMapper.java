@@ -2,20 +2,35 @@ package dev.beesting.operator.policy;
 
 import dev.beesting.api.v1alpha1.HoneytokenNode;
 import dev.beesting.api.v1alpha1.HoneytokenPolicy;
+import dev.beesting.api.v1alpha1.HoneytokenPolicyStatus;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
-/** A node agent appeared, went or applied another config generation: every policy recounts its ready nodes. */
+/**
+ * A node agent appeared, went or applied another config generation: the policies whose status that can change recount
+ * their ready nodes. During a rollout that is the policy being rolled out, not every policy: at a thousand nodes and a
+ * hundred policies a report each from every node would otherwise queue a hundred reconciles (each compiling every
+ * policy) per report.
+ */
 final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNode> {
     private final IndexerResourceCache<HoneytokenPolicy> policies;
+    private final IntSupplier nodeCount;
 
-    NodeToPolicyMapper(IndexerResourceCache<HoneytokenPolicy> policies) {
+    /**
+     * @param nodeCount how many HoneytokenNodes there are now (the cache the event came from, already updated)
+     */
+    NodeToPolicyMapper(IndexerResourceCache<HoneytokenPolicy> policies, IntSupplier nodeCount) {
         this.policies = policies;
+        this.nodeCount = nodeCount;
     }
 
     /**
@@ -57,8 +72,48 @@ final class NodeToPolicyMapper implements SecondaryToPrimaryMapper<HoneytokenNod
         return node.getStatus() == null ? null : node.getStatus().configGeneration;
     }
 
+    /**
+     * Every policy whose status this node's report can change; at least one, as every reconcile also recompiles the
+     * node config, and the formats it stores follow what the nodes report reading.
+     */
     @Override
     public Set<ResourceID> toPrimaryResourceIDs(HoneytokenNode node) {
-        return policies.list().map(ResourceID::fromResource).collect(Collectors.toSet());
+        List<HoneytokenPolicy> all = policies.list().toList();
+        int nodes = nodeCount.getAsInt();
+        Set<ResourceID> affected = all.stream()
+                .filter(policy -> affected(policy, node, nodes))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toCollection(HashSet::new));
+        if (affected.isEmpty() && !all.isEmpty()) {
+            affected.add(ResourceID.fromResource(all.stream()
+                    .min(Comparator.comparing(p -> p.getMetadata().getName()))
+                    .orElseThrow()));
+        }
+        return affected;
+    }
+
+    /**
+     * Whether the report of {@code node} can change the status of {@code policy}: its status is not written yet, counts
+     * another number of nodes, is not ready everywhere, names skipped tokens or the node skips some of its tokens, the
+     * node does not hold the generation the policy needs (a node whose config went backwards), or the node stopped
+     * protecting (every ready count changes).
+     */
+    static boolean affected(HoneytokenPolicy policy, HoneytokenNode node, int nodes) {
+        HoneytokenPolicyStatus status = policy.getStatus();
+        if (status == null || status.nodesTotal == null || status.nodesTotal != nodes || !protecting(node)) {
+            return true;
+        }
+        if (status.skippedTokens != null
+                || skipped(node).containsKey(policy.getMetadata().getName())) {
+            return true;
+        }
+        if (status.configGeneration == null) {
+            return false; // not accepted: no node is ready for it, whatever they report
+        }
+        Long applied = appliedGeneration(node);
+        return status.nodesReady == null
+                || status.nodesReady < status.nodesTotal
+                || applied == null
+                || applied < status.configGeneration;
     }
 }
