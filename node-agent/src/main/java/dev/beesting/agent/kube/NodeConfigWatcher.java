@@ -131,9 +131,17 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
         if (secret == null) {
             return;
         }
-        if (objects != null && objects.readable() && has(secret, NodeConfig.SECRET_KEY_V4)) {
-            assembled(secret).ifPresent(config -> apply(config, NodeConfig.FORMAT_V4));
-            return;
+        if (objects != null && has(secret, NodeConfig.SECRET_KEY_V4)) {
+            if (objects.readable()) {
+                assembled(secret).ifPresent(config -> apply(config, NodeConfig.FORMAT_V4));
+                return;
+            }
+            if (!has(secret, NodeConfig.SECRET_KEY_V2) && !has(secret, NodeConfig.SECRET_KEY)) {
+                // the first list of the objects is not in yet (an agent starting): it comes, or this agent reports v2
+                // and the operator stores v2 for it; nothing is wrong with the Secret meanwhile
+                waiting(secret, "", "the policy objects are not listed yet");
+                return;
+            }
         }
         NodeConfig config;
         try {
@@ -162,17 +170,7 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
                     return Optional.of(config);
                 }
                 case NodeConfigIndex.Assembly.Waiting(String policy, String reason) -> {
-                    String waiting = index.generation() + "/" + policy;
-                    if (!waiting.equals(waitingFor)) { // once per generation and policy, not per object event
-                        waitingFor = waiting;
-                        LOG.info(
-                                "node config index waits for its objects, keeping generation={} index={} policy={}"
-                                        + " reason={}",
-                                current.get().generation(),
-                                index.generation(),
-                                policy,
-                                reason);
-                    }
+                    waiting(secret, policy, reason);
                     return Optional.empty();
                 }
             }
@@ -185,6 +183,19 @@ public final class NodeConfigWatcher implements Supplier<NodeConfig>, AutoClosea
                     secret.getMetadata().getResourceVersion(),
                     e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** Logs once per Secret version and policy, not per object event, why nothing is applied yet. */
+    private void waiting(Secret secret, String policy, String reason) {
+        String waiting = secret.getMetadata().getResourceVersion() + "/" + policy;
+        if (!waiting.equals(waitingFor)) {
+            waitingFor = waiting;
+            LOG.info(
+                    "node config index waits for its objects, keeping generation={} policy={} reason={}",
+                    current.get().generation(),
+                    policy,
+                    reason);
         }
     }
 

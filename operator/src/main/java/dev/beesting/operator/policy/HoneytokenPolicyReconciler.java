@@ -17,8 +17,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,13 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
 
     private static final Logger LOG = LoggerFactory.getLogger(HoneytokenPolicyReconciler.class);
 
+    /**
+     * While a rollout is under way, a policy's status is written at most this often (each node's report would
+     * otherwise be a write of its own, a thousand per edit at a thousand nodes); any other change, and the rollout's
+     * end, at once.
+     */
+    static final java.time.Duration ROLLOUT_STATUS_INTERVAL = java.time.Duration.ofSeconds(1);
+
     private final String operatorNamespace;
     private final NodeConfigCompiler compiler;
     private final PolicyStatusFactory statusFactory;
@@ -41,6 +50,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
     private final PolicyObjects policyObjects;
     private final String clusterName;
     private volatile ClusterView view;
+    private final Map<String, Long> rolloutWrites = new ConcurrentHashMap<>(); // policy -> System.nanoTime()
 
     /** Told about every compilation, for metrics. */
     public interface CompilationListener {
@@ -162,6 +172,7 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
             policyObjects.deleteUnlisted(context.getClient(), result);
         }
         if (context.isPrimaryResourceDeleted()) {
+            rolloutWrites.remove(name);
             LOG.info("policy deleted, left out of the node config policy={}", name);
             return UpdateControl.noUpdate();
         }
@@ -173,6 +184,15 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
         announceRejection(policy, status);
         if (sameStatus(policy.getStatus(), status)) {
             return UpdateControl.noUpdate();
+        }
+        if (rolloutProgressOnly(policy.getStatus(), status)) {
+            long now = System.nanoTime();
+            Long last = rolloutWrites.get(name);
+            long wait = last == null ? 0 : ROLLOUT_STATUS_INTERVAL.toNanos() - (now - last);
+            if (wait > 0) {
+                return UpdateControl.<HoneytokenPolicy>noUpdate().rescheduleAfter(java.time.Duration.ofNanos(wait));
+            }
+            rolloutWrites.put(name, now);
         }
         policy.setStatus(status);
         // replace the status (PUT on the status subresource, optimistic locking) rather than merge-patch it: a
@@ -234,6 +254,33 @@ public final class HoneytokenPolicyReconciler implements Reconciler<HoneytokenPo
                 .filter(c -> PolicyConditions.ACCEPTED.equals(c.getType()))
                 .findFirst()
                 .orElse(null);
+    }
+
+    /**
+     * Whether {@code next} differs from {@code previous} only in how many nodes are ready for the same policy and config
+     * generation, with some still pending: a rollout in progress.
+     */
+    static boolean rolloutProgressOnly(HoneytokenPolicyStatus previous, HoneytokenPolicyStatus next) {
+        if (previous == null
+                || next.nodesReady == null
+                || next.nodesTotal == null
+                || next.nodesReady >= next.nodesTotal) {
+            return false;
+        }
+        var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+        return withoutProgress(mapper.valueToTree(previous)).equals(withoutProgress(mapper.valueToTree(next)));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode withoutProgress(
+            com.fasterxml.jackson.databind.JsonNode status) {
+        var object = (com.fasterxml.jackson.databind.node.ObjectNode) status;
+        object.remove(List.of("nodesReady", "nodes"));
+        for (var condition : object.path("conditions")) {
+            if (PolicyConditions.READY.equals(condition.path("type").asText())) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) condition).remove("message");
+            }
+        }
+        return object;
     }
 
     private static boolean sameStatus(HoneytokenPolicyStatus a, HoneytokenPolicyStatus b) {

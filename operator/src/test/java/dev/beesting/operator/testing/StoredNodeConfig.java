@@ -30,11 +30,15 @@ public final class StoredNodeConfig {
         if (stored.isPresent()) {
             return stored;
         }
-        return NodeConfigSecret.readIndex(secret).flatMap(index -> switch (index.assemble(
-                name -> Optional.ofNullable(objects(client).get(name)))) {
+        Optional<dev.beesting.api.nodeconfig.NodeConfigIndex> index = NodeConfigSecret.readIndex(secret);
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, PolicyObject.Stored> objects = objects(client);
+        return switch (index.get().assemble(name -> Optional.ofNullable(objects.get(name)))) {
             case NodeConfigIndex.Assembly.Complete(NodeConfig config) -> Optional.of(config);
             case NodeConfigIndex.Assembly.Waiting waiting -> Optional.empty();
-        });
+        };
     }
 
     /** The policy objects stored in the default policy namespace, by Secret name. */
