@@ -42,56 +42,101 @@ public record PolicyInputs(
         currentObjects = Map.copyOf(currentObjects);
     }
 
-    /** Inputs of a cluster without format v4 whose nodes all read v2, or (v1Wanted) not all yet. */
-    public PolicyInputs(
+    /**
+     * Inputs of a cluster where nothing is stored yet, without the policy-object namespace, whose nodes all read v2
+     * and without a decoy; the {@code with} methods say what differs.
+     */
+    public static PolicyInputs of(
             String operatorNamespace,
             List<HoneytokenPolicy> policies,
             Map<String, Map<String, String>> namespaceLabels,
-            Map<String, Map<String, String>> secretData,
-            Optional<NodeConfig> current,
-            boolean v1Wanted,
-            Optional<NodeConfig> currentV1,
-            Optional<DecoySettings> decoy) {
-        this(
+            Map<String, Map<String, String>> secretData) {
+        return new PolicyInputs(
                 operatorNamespace,
                 policies,
                 namespaceLabels,
                 secretData,
-                current,
+                Optional.empty(),
                 Optional.empty(),
                 Map.of(),
-                new StoredFormats(v1Wanted, true, false),
-                currentV1,
-                decoy);
-    }
-
-    /** Inputs of a cluster without format v4 whose nodes all read v2, without a decoy. */
-    public PolicyInputs(
-            String operatorNamespace,
-            List<HoneytokenPolicy> policies,
-            Map<String, Map<String, String>> namespaceLabels,
-            Map<String, Map<String, String>> secretData,
-            Optional<NodeConfig> current) {
-        this(
-                operatorNamespace,
-                policies,
-                namespaceLabels,
-                secretData,
-                current,
-                false,
+                StoredFormats.V2,
                 Optional.empty(),
                 Optional.empty());
     }
 
-    /** Inputs of a cluster without format v4 whose nodes all read v2, with the decoy settings agents get. */
-    public PolicyInputs(
-            String operatorNamespace,
-            List<HoneytokenPolicy> policies,
-            Map<String, Map<String, String>> namespaceLabels,
-            Map<String, Map<String, String>> secretData,
-            Optional<NodeConfig> current,
-            Optional<DecoySettings> decoy) {
-        this(operatorNamespace, policies, namespaceLabels, secretData, current, false, Optional.empty(), decoy);
+    /** The same inputs with {@code config} (v2, or v1 from an earlier operator) stored. */
+    public PolicyInputs withCurrent(NodeConfig config) {
+        return new PolicyInputs(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                Optional.of(config),
+                currentIndex,
+                currentObjects,
+                formats,
+                currentV1,
+                decoy);
+    }
+
+    /** The same inputs storing {@code wanted} formats. */
+    public PolicyInputs withFormats(StoredFormats wanted) {
+        return new PolicyInputs(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                current,
+                currentIndex,
+                currentObjects,
+                wanted,
+                currentV1,
+                decoy);
+    }
+
+    /** The same inputs with the v4 index and objects stored. */
+    public PolicyInputs withStoredV4(NodeConfigIndex index, Map<String, PolicyObject.Stored> objects) {
+        return new PolicyInputs(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                current,
+                Optional.of(index),
+                objects,
+                formats,
+                currentV1,
+                decoy);
+    }
+
+    /** The same inputs with a v1 document stored. */
+    public PolicyInputs withCurrentV1(NodeConfig v1) {
+        return new PolicyInputs(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                current,
+                currentIndex,
+                currentObjects,
+                formats,
+                Optional.of(v1),
+                decoy);
+    }
+
+    /** The same inputs with decoy settings for agents. */
+    public PolicyInputs withDecoy(DecoySettings settings) {
+        return new PolicyInputs(
+                operatorNamespace,
+                policies,
+                namespaceLabels,
+                secretData,
+                current,
+                currentIndex,
+                currentObjects,
+                formats,
+                currentV1,
+                Optional.of(settings));
     }
 
     /** Whether some node still reads v1, so v1 is stored. */

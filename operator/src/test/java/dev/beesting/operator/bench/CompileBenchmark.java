@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Compiles N policies against M namespaces (default 1,000 and 5,000) and prints time and memory. Each policy selects
@@ -89,6 +88,6 @@ public final class CompileBenchmark {
             policy.setSpec(spec);
             policies.add(policy);
         }
-        return new PolicyInputs("beesting-system", policies, namespaces, Map.of(), Optional.empty());
+        return PolicyInputs.of("beesting-system", policies, namespaces, Map.of());
     }
 }

@@ -85,12 +85,11 @@ class NodeConfigCompilerTest {
     @Test
     void secretValuesAreResolvedIntoTheConfig() {
         TokenSpec secret = new TokenSpec("/root/.kube/config", TokenContent.secret("kubeconfig", "config"));
-        CompilationResult result = compiler.compile(new PolicyInputs(
+        CompilationResult result = compiler.compile(PolicyInputs.of(
                 "beesting-system",
                 List.of(policy("p", "2025-01-01T00:00:00Z", null, secret)),
                 NAMESPACES,
-                Map.of("kubeconfig", Map.of("config", "kind: Config")),
-                Optional.empty()));
+                Map.of("kubeconfig", Map.of("config", "kind: Config"))));
 
         assertThat(result.config().policies().getFirst().tokens().getFirst().value())
                 .isEqualTo("kind: Config");
@@ -124,19 +123,17 @@ class NodeConfigCompilerTest {
                 "prod",
                 DecoySettings.Key.of(DecoyKey.generate("k1", new SecureRandom())),
                 null);
-        CompilationResult one = compiler.compile(new PolicyInputs(
-                "beesting-system", List.of(policy), NAMESPACES, Map.of(), Optional.empty(), Optional.of(first)));
+        CompilationResult one =
+                compiler.compile(PolicyInputs.of("beesting-system", List.of(policy), NAMESPACES, Map.of())
+                        .withDecoy(first));
         assertThat(one.config().decoy()).isEqualTo(first);
         assertThat(one.config().policies().getFirst().tokens().getFirst().decoyServer())
                 .isEqualTo("https://k8s.example.com");
 
-        CompilationResult same = compiler.compile(new PolicyInputs(
-                "beesting-system",
-                List.of(policy),
-                NAMESPACES,
-                Map.of(),
-                Optional.of(one.config()),
-                Optional.of(first)));
+        CompilationResult same =
+                compiler.compile(PolicyInputs.of("beesting-system", List.of(policy), NAMESPACES, Map.of())
+                        .withCurrent(one.config())
+                        .withDecoy(first));
         assertThat(same.config().generation()).isEqualTo(one.config().generation());
 
         DecoySettings rotated = new DecoySettings(
@@ -145,13 +142,10 @@ class NodeConfigCompilerTest {
                 "prod",
                 DecoySettings.Key.of(DecoyKey.generate("k2", new SecureRandom())),
                 first.key());
-        CompilationResult next = compiler.compile(new PolicyInputs(
-                "beesting-system",
-                List.of(policy),
-                NAMESPACES,
-                Map.of(),
-                Optional.of(one.config()),
-                Optional.of(rotated)));
+        CompilationResult next =
+                compiler.compile(PolicyInputs.of("beesting-system", List.of(policy), NAMESPACES, Map.of())
+                        .withCurrent(one.config())
+                        .withDecoy(rotated));
         assertThat(next.config().generation()).isEqualTo(one.config().generation() + 1);
         assertThat(next.json()).contains("\"previousKey\"");
     }
@@ -205,17 +199,12 @@ class NodeConfigCompilerTest {
     void withV4ANamespaceRelabelThatChangesOnlyV1WritesTheIndexAgain() {
         HoneytokenPolicy a = policy("a", "2025-01-01T00:00:00Z", Map.of("protect", "true"), literal("/a", "x"));
         CompilationResult first = compiler.compile(v4(null, a));
-        PolicyInputs relabelled = new PolicyInputs(
-                "beesting-system",
-                List.of(a),
-                Map.of("cms", Map.of("protect", "true")),
-                Map.of(),
-                Optional.of(first.config()),
-                Optional.of(first.index()),
-                stored(first),
-                new StoredFormats(true, true, true),
-                Optional.of(first.v1()),
-                Optional.empty());
+        PolicyInputs relabelled = PolicyInputs.of(
+                        "beesting-system", List.of(a), Map.of("cms", Map.of("protect", "true")), Map.of())
+                .withCurrent(first.config())
+                .withStoredV4(first.index(), stored(first))
+                .withFormats(new StoredFormats(true, true, true))
+                .withCurrentV1(first.v1());
 
         CompilationResult next = compiler.compile(relabelled);
 
@@ -227,17 +216,9 @@ class NodeConfigCompilerTest {
 
     /** Inputs with v4 alone stored as {@code before} left it. */
     private static PolicyInputs v4(CompilationResult before, HoneytokenPolicy... policies) {
-        return new PolicyInputs(
-                "beesting-system",
-                List.of(policies),
-                NAMESPACES,
-                Map.of(),
-                Optional.empty(),
-                Optional.ofNullable(before).map(CompilationResult::index),
-                before == null ? Map.of() : stored(before),
-                new StoredFormats(false, false, true),
-                Optional.empty(),
-                Optional.empty());
+        PolicyInputs inputs = PolicyInputs.of("beesting-system", List.of(policies), NAMESPACES, Map.of())
+                .withFormats(new StoredFormats(false, false, true));
+        return before == null ? inputs : inputs.withStoredV4(before.index(), stored(before));
     }
 
     private static Map<String, PolicyObject.Stored> stored(CompilationResult result) {
@@ -247,6 +228,7 @@ class NodeConfigCompilerTest {
     }
 
     private static PolicyInputs inputs(Optional<NodeConfig> current, HoneytokenPolicy... policies) {
-        return new PolicyInputs("beesting-system", List.of(policies), NAMESPACES, Map.of(), current);
+        PolicyInputs inputs = PolicyInputs.of("beesting-system", List.of(policies), NAMESPACES, Map.of());
+        return current.map(inputs::withCurrent).orElse(inputs);
     }
 }
