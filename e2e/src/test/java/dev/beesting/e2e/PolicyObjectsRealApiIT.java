@@ -78,10 +78,16 @@ class PolicyObjectsRealApiIT {
                 .get()
                 .getMetadata()
                 .getResourceVersion();
-        admin.resources(HoneytokenPolicy.class).withName("fake-aws").edit(p -> {
-            p.getSpec().tokens.getFirst().content.value = "second";
-            return p;
-        });
+        // the operator writes the policy's status meanwhile: an edit read before that write is refused (409), retried
+        await().atMost(OperatorHarness.PATIENCE)
+                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> admin.resources(HoneytokenPolicy.class)
+                                .withName("fake-aws")
+                                .edit(p -> {
+                                    p.getSpec().tokens.getFirst().content.value = "second";
+                                    return p;
+                                })
+                        != null);
         await().atMost(OperatorHarness.PATIENCE).until(() -> "second".equals(value(watcher.get())));
         assertThat(watcher.get().generation()).isEqualTo(generation + 1);
         assertThat(admin.secrets()

@@ -63,13 +63,18 @@ class PolicyObjectsIT {
         Map<String, String> versionsBefore = versions();
         String indexVersion = indexSecret().getMetadata().getResourceVersion();
 
-        cluster.client()
-                .resources(dev.beesting.api.v1alpha1.HoneytokenPolicy.class)
-                .withName("other")
-                .edit(policy -> {
-                    policy.getSpec().tokens.getFirst().content.value = "edited";
-                    return policy;
-                });
+        // the operator writes the policy's status meanwhile: an edit read before that write is refused (409), retried
+        await().atMost(OperatorHarness.PATIENCE)
+                .ignoreExceptionsMatching(e ->
+                        e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
+                .until(() -> cluster.client()
+                                .resources(dev.beesting.api.v1alpha1.HoneytokenPolicy.class)
+                                .withName("other")
+                                .edit(policy -> {
+                                    policy.getSpec().tokens.getFirst().content.value = "edited";
+                                    return policy;
+                                })
+                        != null);
 
         await().atMost(OperatorHarness.PATIENCE)
                 .until(() -> objects()
