@@ -129,8 +129,11 @@ public final class NodeConfigCompiler {
             PolicyInputs inputs) {
         Optional<StoredConfig> before = StoredConfig.of(
                 inputs.current().filter(NodeConfig::bySelector), inputs.currentIndex(), inputs.currentObjects());
+        // each policy's document, written once: compared with its stored object, and hashed to compare with any format
+        Map<String, String> documents = new java.util.TreeMap<>();
+        v2Policies.forEach(p -> documents.put(p.name(), NodeConfigCodec.writePolicy(p)));
         Map<String, String> hashes = new java.util.TreeMap<>();
-        v2Policies.forEach(p -> hashes.put(p.name(), StoredConfig.hash(p)));
+        documents.forEach((name, document) -> hashes.put(name, NodeConfigCodec.sha256(document)));
         boolean same = before.isPresent()
                 && before.get().hashes().equals(hashes)
                 && Objects.equals(before.get().decoy(), decoy)
@@ -149,8 +152,6 @@ public final class NodeConfigCompiler {
         boolean indexChanged = storedIndex.isEmpty()
                 || !storedIndex.get().policies().equals(names)
                 || !Objects.equals(storedIndex.get().decoy(), decoy);
-        Map<String, String> documents = new java.util.TreeMap<>();
-        v2Policies.forEach(p -> documents.put(p.name(), NodeConfigCodec.writePolicy(p)));
         long changedObjects = documents.entrySet().stream()
                 .filter(e -> !stored(inputs, e.getKey())
                         .map(o -> o.document().equals(e.getValue()))

@@ -73,11 +73,9 @@ final class PolicyObjects {
         }
         Map<String, PolicyObject.Stored> stored = new java.util.HashMap<>();
         cache.list().forEach(secret -> {
-            String document = document(secret);
-            if (document != null) {
-                stored.put(
-                        secret.getMetadata().getName(),
-                        PolicyObject.Stored.of(document, secret.getMetadata().getAnnotations()));
+            PolicyObject.Stored object = storedOf(secret);
+            if (object != null) {
+                stored.put(secret.getMetadata().getName(), object);
             }
         });
         return stored;
